@@ -1,0 +1,186 @@
+// The analyzer's event model. Every stage takes and gives these types; nothing else crosses module lines.
+
+/** Normalised severity of a log line. WARNING folds into WARN. */
+export type Level = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'FATAL' | 'UNKNOWN';
+
+export const LEVELS: readonly Level[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'FATAL', 'UNKNOWN'];
+
+/** Numeric rank so rules can say `level >= ERROR`. UNKNOWN ranks lowest. */
+export const LEVEL_RANK: Readonly<Record<Level, number>> = {
+  UNKNOWN: 0,
+  TRACE: 1,
+  DEBUG: 2,
+  INFO: 3,
+  WARN: 4,
+  ERROR: 5,
+  CRITICAL: 6,
+  FATAL: 7,
+};
+
+/** A line as cut from a byte stream. Offsets are bytes into the source, never string lengths. */
+export interface RawLine {
+  /** File path, or '-' for stdin. */
+  source: string;
+  /** Byte offset of the first byte of the line. */
+  offset: number;
+  /** Byte offset just past the line's terminator: where a checkpoint may advance to once handled. */
+  nextOffset: number;
+  /** 1-based line number within this read of the source. */
+  lineNo: number;
+  /** Line content without the terminator (CR of a CRLF stripped too). */
+  bytes: Buffer;
+  /** The line was longer than the configured maximum and was cut there (the rest skipped). */
+  truncated?: boolean;
+}
+
+export type FieldValue = string | number | boolean | null;
+
+export type EventFormat = 'plain' | 'json' | 'unparsed';
+
+/** A parsed log event. Continuation lines (stack traces) are attached to the event they follow. */
+export interface LogEvent {
+  source: string;
+  offset: number;
+  nextOffset: number;
+  lineNo: number;
+  format: EventFormat;
+  /** Epoch milliseconds (UTC); null when the line carried no usable time. */
+  timestamp: number | null;
+  level: Level;
+  /** The emitting component / service; '' when unknown. */
+  component: string;
+  message: string;
+  traceId?: string;
+  spanId?: string;
+  /** key=value pairs from the message and extra JSON fields (flattened with dots). Numbers parsed. */
+  fields: Record<string, FieldValue>;
+  /** Unparsed lines that followed this event (stack traces, wrapped output). */
+  continuation?: string[];
+  /** Why a line is `unparsed` ('invalid-utf8', 'binary', 'no-format', 'continuation-orphan', …). */
+  unparsedReason?: string;
+  truncated?: boolean;
+}
+
+/** Breadcrumb categories from the incident-tracing practice. */
+export type Category =
+  | 'trigger'
+  | 'abnormal_input'
+  | 'risk_bypass'
+  | 'stress'
+  | 'control_failure'
+  | 'risk_acceleration'
+  | 'data_anomaly'
+  | 'final_failure'
+  | 'alerting';
+
+export const CATEGORIES: readonly Category[] = [
+  'trigger',
+  'abnormal_input',
+  'risk_bypass',
+  'stress',
+  'control_failure',
+  'risk_acceleration',
+  'data_anomaly',
+  'final_failure',
+  'alerting',
+];
+
+export const CATEGORY_SYMBOL: Readonly<Record<Category, string>> = {
+  trigger: '🔴',
+  abnormal_input: '🔴',
+  risk_bypass: '🟠',
+  stress: '🟡',
+  control_failure: '🔴',
+  risk_acceleration: '🟡',
+  data_anomaly: '🔴',
+  final_failure: '🔥',
+  alerting: '📣',
+};
+
+export const CATEGORY_LABEL: Readonly<Record<Category, string>> = {
+  trigger: 'trigger',
+  abnormal_input: 'abnormal input',
+  risk_bypass: 'bypassed control',
+  stress: 'stress',
+  control_failure: 'control failure',
+  risk_acceleration: 'risk acceleration',
+  data_anomaly: 'data anomaly',
+  final_failure: 'final failure',
+  alerting: 'alerting',
+};
+
+/** A classified event: the event plus what the matching rule says it means. */
+export interface Breadcrumb {
+  event: LogEvent;
+  category: Category;
+  symbol: string;
+  /** Id of the rule that matched (first match wins). */
+  ruleId: string;
+  /** Rule-assigned severity, 1 (worst) … 5. */
+  severity: 1 | 2 | 3 | 4 | 5;
+  /** Set by the timeline once the breadcrumb is grouped. */
+  incidentId?: string;
+}
+
+/** A failure and the signals that led to it within the look-back window. */
+export interface Incident {
+  id: string;
+  /** Breadcrumbs in time order; the last final_failure closes the causal path. */
+  breadcrumbs: Breadcrumb[];
+  firstSignal: Breadcrumb;
+  failure: Breadcrumb;
+  /** failure time − first signal time, milliseconds. */
+  leadTimeMs: number;
+  components: string[];
+  /** The component that emitted the first signal. */
+  responsible: string;
+  countsByCategory: Partial<Record<Category, number>>;
+  /** Breadcrumbs where the category changed along the path (the escalation steps). */
+  escalation: Breadcrumb[];
+}
+
+/** An event after classification: the breadcrumb is null when no rule matched. */
+export interface ClassifiedEvent {
+  event: LogEvent;
+  breadcrumb: Breadcrumb | null;
+}
+
+/** Per-minute counts, for the plots and the error-rate series. `minute` is epoch ms at the minute start. */
+export interface MinuteBucket {
+  minute: number;
+  levels: Partial<Record<Level, number>>;
+  /** ERROR + CRITICAL + FATAL events in that minute. */
+  critical: number;
+  breadcrumbs: number;
+}
+
+/** Totals over one analysis run (one-shot CLI) — what the reports summarise. */
+export interface AnalysisSummary {
+  sources: string[];
+  lines: number;
+  bytes: number;
+  events: number;
+  byFormat: Record<EventFormat, number>;
+  unparsedByReason: Record<string, number>;
+  /** Continuation lines folded into the event before them (stack traces). */
+  continuationLines: number;
+  truncatedLines: number;
+  byLevel: Partial<Record<Level, number>>;
+  byComponent: Record<string, number>;
+  byCategory: Partial<Record<Category, number>>;
+  firstTimestamp: number | null;
+  lastTimestamp: number | null;
+  perMinute: MinuteBucket[];
+  durationMs: number;
+}
+
+/** Everything a report renders. `breadcrumbs` may be a capped sample; `breadcrumbsTotal` is the real count. */
+export interface ReportData {
+  generatedAt: number;
+  summary: AnalysisSummary;
+  incidents: Incident[];
+  breadcrumbs: Breadcrumb[];
+  breadcrumbsTotal: number;
+  /** Signals not (yet) followed by a failure within the look-back window. */
+  openSignals: Breadcrumb[];
+}
