@@ -21,6 +21,8 @@ export const LEVEL_RANK: Readonly<Record<Level, number>> = {
 export interface RawLine {
   /** File path, or '-' for stdin. */
   source: string;
+  /** Stable identity of the file (fingerprint + device/inode), surviving renames: the checkpoint/ack key. */
+  fileId?: string;
   /** Byte offset of the first byte of the line. */
   offset: number;
   /** Byte offset just past the line's terminator: where a checkpoint may advance to once handled. */
@@ -40,6 +42,8 @@ export type EventFormat = 'plain' | 'json' | 'unparsed';
 /** A parsed log event. Continuation lines (stack traces) are attached to the event they follow. */
 export interface LogEvent {
   source: string;
+  /** Copied from the RawLine: the checkpoint/ack key and part of the idempotent ES _id. */
+  fileId?: string;
   offset: number;
   nextOffset: number;
   lineNo: number;
