@@ -1,13 +1,67 @@
-// (interface fixed; implementation in progress by the lead)
-import type { Breadcrumb, ClassifiedEvent, LogEvent } from '../core/types.ts';
+// Rules → breadcrumbs. First matching rule wins (file order is priority). Rules are pre-bucketed by level so
+// the common case — an INFO line no rule cares about — costs a couple of checks, not a regex per rule.
+import { type Breadcrumb, CATEGORY_SYMBOL, type ClassifiedEvent, LEVEL_RANK, LEVELS, type Level, type LogEvent } from '../core/types.ts';
 import type { Stage } from '../pipeline/stage.ts';
-import type { RuleSet } from './schema.ts';
+import type { FieldCondition, Rule, RuleSet } from './schema.ts';
 
 export class Classifier {
-  constructor(readonly rules: RuleSet) {}
-  /** First matching rule wins; null when none matches. */
-  classify(_e: LogEvent): Breadcrumb | null {
-    throw new Error('not implemented yet');
+  private readonly byLevel = new Map<Level, Rule[]>();
+
+  constructor(readonly rules: RuleSet) {
+    for (const level of LEVELS) this.byLevel.set(level, rules.rules.filter((r) => levelAllowed(r, level)));
+  }
+
+  /** First matching rule wins; null when none matches. Unparsed lines are never breadcrumbs. */
+  classify(e: LogEvent): Breadcrumb | null {
+    if (e.format === 'unparsed') return null;
+    const candidates = this.byLevel.get(e.level);
+    if (candidates === undefined || candidates.length === 0) return null;
+    for (const r of candidates) {
+      if (r.componentMatcher && !r.componentMatcher.test(e.component)) continue;
+      if (r.message && !r.message.test(e.message)) continue;
+      if (r.where && !r.where.every((c) => holds(c, e))) continue;
+      return { event: e, category: r.category, symbol: CATEGORY_SYMBOL[r.category], ruleId: r.id, severity: r.severity };
+    }
+    return null;
+  }
+}
+
+function levelAllowed(r: Rule, level: Level): boolean {
+  if (r.levels && !r.levels.includes(level)) return false;
+  if (r.minLevel && LEVEL_RANK[level] < LEVEL_RANK[r.minLevel]) return false;
+  return true;
+}
+
+function fieldValue(e: LogEvent, field: string): unknown {
+  switch (field) {
+    case 'component':
+      return e.component;
+    case 'message':
+      return e.message;
+    case 'trace_id':
+      return e.traceId ?? e.fields.trace_id;
+    default:
+      return e.fields[field];
+  }
+}
+
+function holds(c: FieldCondition, e: LogEvent): boolean {
+  const v = fieldValue(e, c.field);
+  if (c.op === 'exists') return v !== undefined && v !== null;
+  if (v === undefined || v === null) return false;
+  switch (c.op) {
+    case 'matches':
+      return c.regex!.test(String(v));
+    case '==':
+      return typeof c.value === 'number' ? Number(v) === c.value : String(v) === String(c.value);
+    case '!=':
+      return typeof c.value === 'number' ? Number(v) !== c.value : String(v) !== String(c.value);
+    default: {
+      const n = typeof v === 'number' ? v : Number(v);
+      if (!Number.isFinite(n)) return false;
+      const x = c.value as number;
+      return c.op === '<' ? n < x : c.op === '<=' ? n <= x : c.op === '>' ? n > x : n >= x;
+    }
   }
 }
 

@@ -1,5 +1,9 @@
-// (interface fixed; implementation in progress by the lead)
-import type { RuleSet } from './schema.ts';
+// Load and validate a breadcrumb rule file (YAML or JSON — JSON is YAML). Every problem is reported with the
+// file, the line and what to change; nothing half-valid is ever used.
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { CATEGORIES, type Category, LEVELS, type Level } from '../core/types.ts';
+import type { Comparison, FieldCondition, Rule, RuleSet } from './schema.ts';
 
 /** The shipped defaults: analyzer/rules/default.yml. */
 export const DEFAULT_RULES_PATH = new URL('../../rules/default.yml', import.meta.url).pathname;
@@ -12,10 +16,150 @@ export class RuleFileError extends Error {
     readonly reason: string,
   ) {
     super(`${file}:${line}: ${reason}`);
+    this.name = 'RuleFileError';
   }
 }
 
-/** Load and validate a rule file (YAML or JSON). Throws RuleFileError. */
-export function loadRules(_path: string = DEFAULT_RULES_PATH): RuleSet {
-  throw new Error('not implemented yet');
+const RULE_KEYS = new Set(['id', 'category', 'severity', 'description', 'level', 'min_level', 'component', 'message', 'where']);
+const CONDITION = /^\s*([A-Za-z_@][\w.@-]*)\s*(<=|>=|==|!=|=~|<|>|exists)\s*(.*?)\s*$/;
+
+/** Load and validate a rule file. Throws RuleFileError. */
+export function loadRules(path: string = DEFAULT_RULES_PATH): RuleSet {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new RuleFileError(path, 0, `cannot read the rule file (${code}); check the --rules path`);
+  }
+  return parseRules(text, path);
+}
+
+/** Validate rule text; `origin` names it in errors. */
+export function parseRules(text: string, origin: string): RuleSet {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (node: { range?: [number, number, number] | null } | null | undefined): number =>
+    node?.range ? lc.linePos(node.range[0]).line : 1;
+  const fail = (node: { range?: [number, number, number] | null } | null | undefined, reason: string): never => {
+    throw new RuleFileError(origin, lineOf(node), reason);
+  };
+
+  const syntax = doc.errors[0];
+  if (syntax) throw new RuleFileError(origin, lc.linePos(syntax.pos[0]).line, `not valid YAML: ${syntax.message.split('\n')[0]}`);
+  const root = doc.contents;
+  if (!isMap(root)) return fail(root as Node | null, 'expected a mapping with `rules:` (a list of rules)');
+  const version: unknown = (root as YAMLMap<unknown, unknown>).get('version');
+  if (version !== undefined && version !== 1) fail(root.get('version', true) as Node, 'unsupported `version` (only 1)');
+  for (const pair of root.items) {
+    const k = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (k !== 'version' && k !== 'rules') fail(pair.key as Node, `unknown top-level key '${k}' (allowed: version, rules)`);
+  }
+  const list = root.get('rules', true);
+  if (!isSeq(list)) return fail((list as Node | undefined) ?? root, '`rules` must be a list of rules');
+
+  const seen = new Set<string>();
+  const rules = list.items.map((item, i): Rule => {
+    if (!isMap(item)) return fail(item as Node, `rule #${i + 1} must be a mapping`);
+    const rule = toRule(item, i, fail);
+    if (seen.has(rule.id)) fail(item.get('id', true) as Node, `duplicate rule id '${rule.id}'`);
+    seen.add(rule.id);
+    return rule;
+  });
+  if (rules.length === 0) fail(list, '`rules` is empty: at least one rule is needed');
+  return { origin, rules };
+}
+
+type Fail = (node: Node | null | undefined, reason: string) => never;
+
+function toRule(m: YAMLMap, i: number, fail: Fail): Rule {
+  for (const pair of m.items) {
+    const k = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (!RULE_KEYS.has(k)) fail(pair.key as Node, `rule #${i + 1}: unknown key '${k}' (allowed: ${[...RULE_KEYS].join(', ')})`);
+  }
+  const node = (k: string) => m.get(k, true) as Node | undefined;
+  const id = m.get('id');
+  if (typeof id !== 'string' || !/^[a-z0-9][a-z0-9_.-]*$/i.test(id))
+    fail(node('id') ?? m, `rule #${i + 1}: 'id' must be a word like 'stub-quote-price' (letters, digits, - _ .)`);
+  const where = `rule '${id}'`;
+  const category = m.get('category');
+  if (!CATEGORIES.includes(category as Category))
+    fail(node('category') ?? m, `${where}: 'category' must be one of ${CATEGORIES.join(', ')}`);
+  const severity = m.get('severity') ?? 3;
+  if (![1, 2, 3, 4, 5].includes(severity as number)) fail(node('severity'), `${where}: 'severity' must be 1 (worst) … 5`);
+  const rule: Rule = { id: id as string, category: category as Category, severity: severity as Rule['severity'] };
+
+  const description = m.get('description');
+  if (description !== undefined) rule.description = String(description);
+  const levels = m.get('level');
+  if (levels !== undefined) rule.levels = asList(levels).map((l) => toLevel(l, node('level'), where, fail));
+  const minLevel = m.get('min_level');
+  if (minLevel !== undefined) rule.minLevel = toLevel(minLevel, node('min_level'), where, fail);
+  const components = m.get('component');
+  if (components !== undefined) {
+    rule.components = asList(components).map(String);
+    rule.componentMatcher = new RegExp(
+      `^(?:${rule.components.map((c) => c.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')).join('|')})$`,
+      'i',
+    );
+  }
+  const message = m.get('message');
+  if (message !== undefined) rule.message = compile(String(message), node('message'), `${where}: 'message'`, fail);
+  const conds = m.get('where');
+  if (conds !== undefined) {
+    const condNode = m.get('where', true);
+    const items = isSeq(condNode) ? condNode.items : [condNode];
+    rule.where = items.map((c) => toCondition(c as Node, where, fail));
+  }
+  if (!rule.levels && !rule.minLevel && !rule.components && !rule.message && !rule.where)
+    fail(m, `${where}: has no condition (give level, min_level, component, message or where)`);
+  return rule;
+}
+
+function asList(v: unknown): unknown[] {
+  if (v && typeof v === 'object' && 'toJSON' in v) return (v as { toJSON(): unknown[] }).toJSON();
+  return Array.isArray(v) ? v : [v];
+}
+
+function toLevel(v: unknown, node: Node | undefined, where: string, fail: Fail): Level {
+  const s = String(v).toUpperCase();
+  const level = (s === 'WARNING' ? 'WARN' : s) as Level;
+  if (!LEVELS.includes(level) || level === 'UNKNOWN')
+    fail(node, `${where}: unknown level '${String(v)}' (use DEBUG, INFO, WARN, ERROR, CRITICAL, FATAL)`);
+  return level;
+}
+
+function compile(src: string, node: Node | undefined, what: string, fail: Fail): RegExp {
+  // Allow a leading (?i) as many log tools write it; matching is case-insensitive anyway.
+  const body = src.startsWith('(?i)') ? src.slice(4) : src;
+  try {
+    return new RegExp(body, 'i');
+  } catch (err) {
+    return fail(node, `${what} is not a valid regular expression: ${(err as Error).message}`);
+  }
+}
+
+function toCondition(n: Node, where: string, fail: Fail): FieldCondition {
+  const text = isScalar(n) ? String(n.value) : '';
+  const m = CONDITION.exec(text);
+  if (!m) return fail(n, `${where}: condition '${text}' must look like 'price < 0.05', 'latency_ms >= 500', 'user exists' or 'path =~ ^/admin'`);
+  const [, field, rawOp, rawValue] = m as unknown as [string, string, string, string];
+  if (rawOp === 'exists') {
+    if (rawValue !== '') fail(n, `${where}: 'exists' takes no value in '${text}'`);
+    return { field, op: 'exists' };
+  }
+  if (rawValue === '') return fail(n, `${where}: condition '${text}' has no value`);
+  if (rawOp === '=~') return { field, op: 'matches', value: rawValue, regex: compile(rawValue, n, `${where}: '${text}'`, fail) };
+  const op = rawOp as Comparison;
+  const quoted = /^(["'])(.*)\1$/.exec(rawValue);
+  if (quoted) {
+    if (op !== '==' && op !== '!=') fail(n, `${where}: '${op}' compares numbers; '${rawValue}' is a string`);
+    return { field, op, value: quoted[2]! };
+  }
+  const num = Number(rawValue);
+  if (!Number.isFinite(num)) {
+    if (op === '==' || op === '!=') return { field, op, value: rawValue === 'true' ? true : rawValue === 'false' ? false : rawValue };
+    return fail(n, `${where}: '${rawValue}' in '${text}' is not a number`);
+  }
+  return { field, op, value: num };
 }

@@ -1,4 +1,4 @@
-// (interface fixed; implementation in progress by the lead)
+// Breadcrumb rules as data. A rule file (YAML/JSON) is validated into these types by load.ts.
 import type { Category, Level } from '../core/types.ts';
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -7,6 +7,8 @@ export interface FieldCondition {
   field: string;
   op: Comparison | 'exists' | 'matches';
   value?: number | string | boolean;
+  /** Compiled once for `matches`. */
+  regex?: RegExp;
 }
 
 export interface Rule {
@@ -14,11 +16,14 @@ export interface Rule {
   category: Category;
   severity: 1 | 2 | 3 | 4 | 5;
   description?: string;
-  /** Any of these levels (normalised), or a minimum level. */
+  /** Any of these levels (normalised). */
   levels?: Level[];
+  /** At least this level. */
   minLevel?: Level;
-  /** Any of these components (exact, case-insensitive) or glob-like `risk-*`. */
+  /** Any of these components (case-insensitive; `*` wildcards allowed, e.g. `risk-*`). */
   components?: string[];
+  /** Compiled matcher for `components`. */
+  componentMatcher?: RegExp;
   /** Case-insensitive regular expression on the message. */
   message?: RegExp;
   /** All must hold. */
@@ -26,7 +31,7 @@ export interface Rule {
 }
 
 export interface RuleSet {
-  /** Where the rules came from (file path, or 'built-in defaults'). */
+  /** Where the rules came from (file path). */
   origin: string;
   rules: Rule[];
 }

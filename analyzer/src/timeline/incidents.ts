@@ -1,31 +1,193 @@
-// (interface fixed; implementation in progress by the lead)
-import type { Breadcrumb, Incident } from '../core/types.ts';
+// Breadcrumbs → incidents. A final failure opens an incident and pulls in the signals of the look-back window
+// before it; failures and alerts shortly after join it (the aftermath). Memory is bounded by the window: older
+// unassigned signals are settled as "open" (never followed by a failure) and let go.
+import type { Breadcrumb, Category, Incident } from '../core/types.ts';
 
 export interface TimelineOptions {
   /** How far before a failure signals still belong to it. Default 15 minutes. */
   lookbackMs?: number;
-  /** Failures/alerts within this long after an incident's failure join that incident. Default 2 minutes. */
+  /** Breadcrumbs within this long after an incident's last failure join that incident. Default 2 minutes. */
   mergeMs?: number;
+  /** Closed incidents kept for incidents() (the service keeps the recent ones). Default unlimited. */
+  maxIncidents?: number;
+  /** Open signals kept for openSignals() (the rest are only counted). Default 1000. */
+  maxOpenSignals?: number;
+  /** Most unassigned signals held in the window. Default 10,000. */
+  maxWindow?: number;
 }
 
+export const DEFAULT_LOOKBACK_MS = 15 * 60_000;
+export const DEFAULT_MERGE_MS = 2 * 60_000;
+
 /**
- * Streaming incident builder with memory bounded by the look-back window. Breadcrumbs must arrive in
- * (roughly) time order. `onSettled` receives every breadcrumb once its incident membership is final.
+ * Streaming incident builder. Breadcrumbs must arrive in (roughly) time order; those without a timestamp take
+ * the last one seen. `onSettled` receives every breadcrumb once its incident membership is final.
  */
 export class IncidentBuilder {
+  private readonly lookbackMs: number;
+  private readonly mergeMs: number;
+  private readonly maxIncidents: number;
+  private readonly maxOpenSignals: number;
+  private readonly maxWindow: number;
+  /** Unassigned signals inside the look-back window, oldest first. */
+  private window: Breadcrumb[] = [];
+  private open: Incident | null = null;
+  private openLastFailureAt = 0;
+  private readonly closed: Incident[] = [];
+  private readonly openSignalList: Breadcrumb[] = [];
+  private lastTime = 0;
+  private seq = 0;
+  /** Signals settled without an incident. */
+  openSignalCount = 0;
+
   constructor(
-    _opts: TimelineOptions = {},
-    _onSettled: (b: Breadcrumb) => void = () => {},
-  ) {}
-  /** Returns an incident when this breadcrumb closes one (a final failure). */
-  add(_b: Breadcrumb): Incident | null {
-    throw new Error('not implemented yet');
+    opts: TimelineOptions = {},
+    private readonly onSettled: (b: Breadcrumb) => void = () => {},
+  ) {
+    this.lookbackMs = opts.lookbackMs ?? DEFAULT_LOOKBACK_MS;
+    this.mergeMs = opts.mergeMs ?? DEFAULT_MERGE_MS;
+    this.maxIncidents = opts.maxIncidents ?? Number.POSITIVE_INFINITY;
+    this.maxOpenSignals = opts.maxOpenSignals ?? 1000;
+    this.maxWindow = opts.maxWindow ?? 10_000;
   }
-  /** End of input: settle everything still held; returns signals never followed by a failure. */
+
+  /** Returns the incident when this breadcrumb opens one (a final failure outside any open incident). */
+  add(b: Breadcrumb): Incident | null {
+    const t = b.event.timestamp ?? this.lastTime;
+    if (t > this.lastTime) this.lastTime = t;
+
+    if (this.open !== null && t - this.openLastFailureAt > this.mergeMs) this.closeOpen();
+    this.expire(t);
+
+    if (this.open !== null) {
+      // The aftermath: further failures and alerts, the responses to it.
+      this.join(this.open, b);
+      if (b.category === 'final_failure') this.openLastFailureAt = t;
+      return null;
+    }
+    if (b.category !== 'final_failure') {
+      this.window.push(b);
+      // A storm of signals must not grow memory without bound: the oldest leave the window early.
+      if (this.window.length > this.maxWindow) this.settleOpenSignal(this.window.shift()!);
+      return null;
+    }
+    const path: Breadcrumb[] = [];
+    for (const w of this.window) {
+      if (timeOf(w, t) >= t - this.lookbackMs) path.push(w);
+      else this.settleOpenSignal(w);
+    }
+    this.window = [];
+    path.push(b);
+    const incident = this.makeIncident(path, b);
+    this.open = incident;
+    this.openLastFailureAt = t;
+    return incident;
+  }
+
+  /** End of input: settle everything still held; returns the signals never followed by a failure. */
   finish(): Breadcrumb[] {
-    throw new Error('not implemented yet');
+    this.closeOpen();
+    for (const w of this.window) this.settleOpenSignal(w);
+    this.window = [];
+    return this.openSignalList;
   }
+
+  /** Closed incidents plus the open one, oldest first. */
   incidents(): Incident[] {
-    throw new Error('not implemented yet');
+    return this.open === null ? [...this.closed] : [...this.closed, this.open];
   }
+
+  openSignals(): Breadcrumb[] {
+    return this.openSignalList;
+  }
+
+  /** The incident still taking aftermath breadcrumbs, if any. */
+  current(): Incident | null {
+    return this.open;
+  }
+
+  private expire(now: number): void {
+    let i = 0;
+    while (i < this.window.length && timeOf(this.window[i]!, now) < now - this.lookbackMs) i++;
+    if (i === 0) return;
+    for (const w of this.window.slice(0, i)) this.settleOpenSignal(w);
+    this.window = this.window.slice(i);
+  }
+
+  private settleOpenSignal(b: Breadcrumb): void {
+    this.openSignalCount++;
+    if (this.openSignalList.length < this.maxOpenSignals) this.openSignalList.push(b);
+    this.onSettled(b);
+  }
+
+  private closeOpen(): void {
+    const inc = this.open;
+    if (inc === null) return;
+    this.open = null;
+    for (const b of inc.breadcrumbs) this.onSettled(b);
+    this.closed.push(inc);
+    if (this.closed.length > this.maxIncidents) this.closed.shift();
+  }
+
+  private makeIncident(path: Breadcrumb[], failure: Breadcrumb): Incident {
+    const id = incidentId(failure, ++this.seq);
+    for (const b of path) b.incidentId = id;
+    const inc: Incident = {
+      id,
+      breadcrumbs: path,
+      firstSignal: path[0]!,
+      failure,
+      leadTimeMs: 0,
+      components: [],
+      responsible: '',
+      countsByCategory: {},
+      escalation: [],
+    };
+    recompute(inc);
+    return inc;
+  }
+
+  private join(inc: Incident, b: Breadcrumb): void {
+    b.incidentId = inc.id;
+    inc.breadcrumbs.push(b);
+    recompute(inc);
+  }
+}
+
+function timeOf(b: Breadcrumb, fallback: number): number {
+  return b.event.timestamp ?? fallback;
+}
+
+/** Derive the summary fields from the path (cheap: paths are short). */
+function recompute(inc: Incident): void {
+  const path = inc.breadcrumbs;
+  const first = path[0]!;
+  const failAt = inc.failure.event.timestamp;
+  const firstAt = first.event.timestamp;
+  inc.firstSignal = first;
+  inc.leadTimeMs = failAt !== null && firstAt !== null ? Math.max(0, failAt - firstAt) : 0;
+  inc.responsible = first.event.component;
+  const components: string[] = [];
+  const counts: Partial<Record<Category, number>> = {};
+  const escalation: Breadcrumb[] = [];
+  let prev: Category | null = null;
+  for (const b of path) {
+    if (b.event.component !== '' && !components.includes(b.event.component)) components.push(b.event.component);
+    counts[b.category] = (counts[b.category] ?? 0) + 1;
+    if (b.category !== prev) escalation.push(b);
+    prev = b.category;
+  }
+  inc.components = components;
+  inc.countsByCategory = counts;
+  inc.escalation = escalation;
+}
+
+/** Readable and stable for the same failure line: INC-20100506-144527-<line-hash>. */
+function incidentId(failure: Breadcrumb, seq: number): string {
+  const t = failure.event.timestamp;
+  const stamp = t === null ? `seq${seq}` : new Date(t).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  let h = 2166136261;
+  const key = `${failure.event.fileId ?? failure.event.source}:${failure.event.offset}`;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return `INC-${stamp}-${(h >>> 0).toString(16).padStart(8, '0').slice(0, 6)}`;
 }

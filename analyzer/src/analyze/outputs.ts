@@ -1,0 +1,72 @@
+// Writes the analysis outputs into the --out directory: breadcrumbs.csv, critical.csv, report.html,
+// critical-per-minute.svg (+ .png when Chromium is available and asked for).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Breadcrumb, ClassifiedEvent, ReportData } from '../core/types.ts';
+import { BreadcrumbCsvWriter, CriticalCsvWriter } from '../report/csv.ts';
+import { renderHtmlReport } from '../report/html.ts';
+import { writePngFromSvg } from '../report/png.ts';
+import { renderCriticalPerMinuteSvg } from '../report/svg.ts';
+import type { AnalyzeHooks } from './run.ts';
+
+export interface WrittenFiles {
+  breadcrumbsCsv: string;
+  criticalCsv: string;
+  html: string;
+  svg: string;
+  png: string | null;
+}
+
+/** Streaming CSV side: hooks to pass to analyze(), then finish() once the analysis returns. */
+export class OutputWriter {
+  private readonly breadcrumbCsv: BreadcrumbCsvWriter;
+  private readonly criticalCsv: CriticalCsvWriter;
+  private settled: Breadcrumb[] = [];
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.breadcrumbCsv = new BreadcrumbCsvWriter(join(dir, 'breadcrumbs.csv'));
+    this.criticalCsv = new CriticalCsvWriter(join(dir, 'critical.csv'));
+  }
+
+  hooks(): AnalyzeHooks {
+    return {
+      onEvent: (c: ClassifiedEvent) => this.criticalCsv.write(c),
+      // Settled breadcrumbs arrive in a synchronous callback; they are written at the next drain.
+      onBreadcrumb: (b: Breadcrumb) => {
+        this.settled.push(b);
+      },
+      drain: () => this.writeSettled(),
+    };
+  }
+
+  async finish(data: ReportData, opts: { png: boolean }): Promise<WrittenFiles> {
+    await this.writeSettled();
+    await Promise.all([this.breadcrumbCsv.close(), this.criticalCsv.close()]);
+    const markers = data.incidents.flatMap((i) =>
+      i.failure.event.timestamp === null ? [] : [{ time: i.failure.event.timestamp, label: i.id }],
+    );
+    const svg = renderCriticalPerMinuteSvg(data.summary.perMinute, { markers });
+    const files: WrittenFiles = {
+      breadcrumbsCsv: this.breadcrumbCsv.path,
+      criticalCsv: this.criticalCsv.path,
+      html: join(this.dir, 'report.html'),
+      svg: join(this.dir, 'critical-per-minute.svg'),
+      png: null,
+    };
+    writeFileSync(files.svg, svg);
+    writeFileSync(files.html, renderHtmlReport(data));
+    if (opts.png) {
+      const png = join(this.dir, 'critical-per-minute.png');
+      if (await writePngFromSvg(svg, png)) files.png = png;
+    }
+    return files;
+  }
+
+  private async writeSettled(): Promise<void> {
+    if (this.settled.length === 0) return;
+    const batch = this.settled;
+    this.settled = [];
+    for (const b of batch) await this.breadcrumbCsv.write(b);
+  }
+}

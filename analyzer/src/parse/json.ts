@@ -1,0 +1,76 @@
+// JSON lines and ECS: common field names mapped onto the event; everything else kept (flattened with dots).
+import type { FieldValue, Level } from '../core/types.ts';
+import { normaliseLevel } from './level.ts';
+
+export interface JsonParts {
+  timestamp: number | null;
+  level: Level;
+  component: string;
+  message: string;
+  traceId?: string;
+  spanId?: string;
+  fields: Record<string, FieldValue>;
+}
+
+const TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts'];
+const LEVEL_KEYS = ['log.level', 'level', 'severity', 'levelname', 'lvl'];
+const COMPONENT_KEYS = ['service.name', 'service', 'component', 'logger', 'logger_name', 'app'];
+const MESSAGE_KEYS = ['message', 'msg', 'event.original'];
+const TRACE_KEYS = ['trace_id', 'trace.id', 'traceId'];
+const SPAN_KEYS = ['span_id', 'span.id', 'spanId'];
+const MAX_DEPTH = 4;
+
+export function parseJson(text: string): JsonParts | null {
+  if (text.charCodeAt(0) !== 123 /* { */) return null;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return null;
+  const flat: Record<string, FieldValue> = {};
+  flatten(obj as Record<string, unknown>, '', flat, 0);
+
+  const timestamp = toEpochMs(take(flat, TIME_KEYS));
+  const level = normaliseLevel(take(flat, LEVEL_KEYS) ?? undefined);
+  const component = String(take(flat, COMPONENT_KEYS) ?? '');
+  const message = String(take(flat, MESSAGE_KEYS) ?? '');
+  const traceId = take(flat, TRACE_KEYS);
+  const spanId = take(flat, SPAN_KEYS);
+  const parts: JsonParts = { timestamp, level, component, message, fields: flat };
+  if (traceId !== undefined && traceId !== null) parts.traceId = String(traceId);
+  if (spanId !== undefined && spanId !== null) parts.spanId = String(spanId);
+  return parts;
+}
+
+/** Remove and return the first present key (so mapped fields are not duplicated in `fields`). */
+function take(flat: Record<string, FieldValue>, keys: string[]): FieldValue | undefined {
+  for (const k of keys) {
+    if (k in flat) {
+      const v = flat[k]!;
+      delete flat[k];
+      return v;
+    }
+  }
+  return undefined;
+}
+
+function flatten(obj: Record<string, unknown>, prefix: string, into: Record<string, FieldValue>, depth: number) {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix === '' ? k : `${prefix}.${k}`;
+    if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') into[key] = v;
+    else if (typeof v === 'object' && !Array.isArray(v) && depth < MAX_DEPTH)
+      flatten(v as Record<string, unknown>, key, into, depth + 1);
+    else into[key] = JSON.stringify(v);
+  }
+}
+
+function toEpochMs(v: FieldValue | undefined): number | null {
+  if (typeof v === 'number') return v > 1e11 ? Math.round(v) : Math.round(v * 1000); // seconds vs ms
+  if (typeof v === 'string') {
+    const t = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? v : `${v.replace(' ', 'T')}Z`);
+    return Number.isNaN(t) ? null : t;
+  }
+  return null;
+}
