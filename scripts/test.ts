@@ -37,5 +37,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-const result = await $({ nothrow: true })`node --import tsx --test --test-concurrency=${concurrency} ${files}`;
+const result = await $({
+  nothrow: true,
+})`node --import tsx --test --test-concurrency=${concurrency} ${files}`;
 process.exit(result.exitCode ?? 1);

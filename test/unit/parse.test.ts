@@ -33,7 +33,11 @@ describe('seed plain format', () => {
     assert.equal(e.timestamp, Date.UTC(2010, 4, 6, 14, 32, 5, 500));
   });
   test('key=value pairs become typed fields', () => {
-    const e = parseLine(raw('[2010-05-06 14:32:05] WARN - [pricing] fill latency_ms=850 price=0.01 user="a b" ok=true sym=ACN,'));
+    const e = parseLine(
+      raw(
+        '[2010-05-06 14:32:05] WARN - [pricing] fill latency_ms=850 price=0.01 user="a b" ok=true sym=ACN,',
+      ),
+    );
     assert.deepEqual(e.fields, { latency_ms: 850, price: 0.01, user: 'a b', ok: true, sym: 'ACN' });
   });
   test('an unknown level word is not the seed format', () => {
@@ -44,7 +48,17 @@ describe('seed plain format', () => {
 describe('JSON lines', () => {
   test('common names and ECS nesting map onto the event; extras are kept', () => {
     const e = parseLine(
-      raw(JSON.stringify({ '@timestamp': '2024-03-01T10:00:00.250Z', log: { level: 'error' }, service: { name: 'api' }, message: 'boom retry=3', trace_id: 't1', span_id: 's1', http: { status: 502 } })),
+      raw(
+        JSON.stringify({
+          '@timestamp': '2024-03-01T10:00:00.250Z',
+          log: { level: 'error' },
+          service: { name: 'api' },
+          message: 'boom retry=3',
+          trace_id: 't1',
+          span_id: 's1',
+          http: { status: 502 },
+        }),
+      ),
     );
     assert.equal(e.format, 'json');
     assert.equal(e.timestamp, Date.UTC(2024, 2, 1, 10, 0, 0, 250));
@@ -57,7 +71,10 @@ describe('JSON lines', () => {
   });
   test('alternative names: time/severity/component/msg, epoch seconds, pino numeric level', () => {
     const a = parseLine(raw('{"time":1700000000,"severity":"WARNING","component":"db","msg":"slow"}'));
-    assert.deepEqual([a.timestamp, a.level, a.component, a.message], [1_700_000_000_000, 'WARN', 'db', 'slow']);
+    assert.deepEqual(
+      [a.timestamp, a.level, a.component, a.message],
+      [1_700_000_000_000, 'WARN', 'db', 'slow'],
+    );
     const b = parseLine(raw('{"time":1700000000123,"level":50,"service":"x","msg":"m"}'));
     assert.deepEqual([b.timestamp, b.level], [1_700_000_000_123, 'ERROR']);
   });
@@ -72,8 +89,10 @@ describe('JSON lines', () => {
 });
 
 describe('anything else is unparsed with a reason', () => {
-  test('binary', () => assert.equal(parseLine(raw(Buffer.from([0x1f, 0x8b, 0x00, 0x41]))).unparsedReason, 'binary'));
-  test('invalid UTF-8', () => assert.equal(parseLine(raw(Buffer.from([0x5b, 0xc3, 0x28, 0x5d]))).unparsedReason, 'invalid-utf8'));
+  test('binary', () =>
+    assert.equal(parseLine(raw(Buffer.from([0x1f, 0x8b, 0x00, 0x41]))).unparsedReason, 'binary'));
+  test('invalid UTF-8', () =>
+    assert.equal(parseLine(raw(Buffer.from([0x5b, 0xc3, 0x28, 0x5d]))).unparsedReason, 'invalid-utf8'));
   test('free text', () => assert.equal(parseLine(raw('hello world')).unparsedReason, 'no-format'));
   test('blank', () => assert.equal(parseLine(raw('   ')).unparsedReason, 'blank'));
 });
@@ -92,7 +111,10 @@ describe('LineSplitter keeps byte offsets', () => {
     assert.equal(s.offset, 8);
     assert.equal(s.pendingBytes, 4);
     const more = s.push(Buffer.from('ial\n'));
-    assert.deepEqual(more.map((l) => [l.bytes.toString(), l.offset, l.nextOffset]), [['partial', 8, 16]]);
+    assert.deepEqual(
+      more.map((l) => [l.bytes.toString(), l.offset, l.nextOffset]),
+      [['partial', 8, 16]],
+    );
   });
   test('over-long lines are cut and flagged, the stream continues', () => {
     const s = new LineSplitter('f', 100, { maxLineBytes: 4 });
@@ -108,7 +130,10 @@ describe('LineSplitter keeps byte offsets', () => {
   test('end() gives the unterminated tail to finite inputs', () => {
     const s = new LineSplitter('f');
     s.push(Buffer.from('a\nb'));
-    assert.deepEqual(s.end().map((l) => l.bytes.toString()), ['b']);
+    assert.deepEqual(
+      s.end().map((l) => l.bytes.toString()),
+      ['b'],
+    );
   });
 });
 
@@ -125,7 +150,13 @@ describe('multiline folding', () => {
     return { out, folded: stage.folded };
   };
   test('a stack trace joins the event above it and extends its nextOffset', () => {
-    const lines = ['[2010-05-06 14:32:05] ERROR - [svc] failed', 'java.lang.IllegalStateException: x', '\tat a.B(B.java:1)', '\t... 3 more', '[2010-05-06 14:32:06] INFO - [svc] next'];
+    const lines = [
+      '[2010-05-06 14:32:05] ERROR - [svc] failed',
+      'java.lang.IllegalStateException: x',
+      '\tat a.B(B.java:1)',
+      '\t... 3 more',
+      '[2010-05-06 14:32:06] INFO - [svc] next',
+    ];
     const { out, folded } = run(lines);
     assert.equal(out.length, 2);
     assert.equal(folded, 3);
@@ -134,6 +165,27 @@ describe('multiline folding', () => {
   });
   test('an unparsed line that is not a continuation stays an event of its own; orphans pass through', () => {
     const { out } = run(['random words first', '[2010-05-06 14:32:05] INFO - [svc] ok', 'more random words']);
-    assert.deepEqual(out.map((e) => e.format), ['unparsed', 'plain', 'unparsed']);
+    assert.deepEqual(
+      out.map((e) => e.format),
+      ['unparsed', 'plain', 'unparsed'],
+    );
+  });
+});
+
+describe('key=value scanner edge cases', () => {
+  const kv = (msg: string) => parseLine(raw(`[2010-05-06 14:32:05] INFO - [c] ${msg}`)).fields;
+  test('delimiters, quotes, escapes, dotted keys, numbers', () => {
+    assert.deepEqual(kv('=x k="a\\"b" n.m-o=1; (p=v) [z=1] a=b=c _e=-2.5e3 q=\'s p\''), {
+      k: 'a\\"b',
+      'n.m-o': 1,
+      p: 'v',
+      z: 1,
+      a: 'b=c',
+      _e: -2500,
+      q: 's p',
+    });
+  });
+  test('keys must start a word; empty values are skipped', () => {
+    assert.deepEqual(kv('9x=1 url=http://h/p?a=1 e= done'), { url: 'http://h/p?a=1' });
   });
 });

@@ -29,7 +29,13 @@ describe('incident timeline', () => {
     const settled: Breadcrumb[] = [];
     const b = new IncidentBuilder({ lookbackMs: 15 * 60_000 }, (x) => settled.push(x));
     const early = bc(-20, 'stress', 'too-early');
-    const path = [bc(0, 'abnormal_input', 'order-router'), bc(1, 'risk_bypass', 'risk'), bc(2, 'stress', 'md'), bc(3, 'stress', 'md'), bc(9, 'control_failure', 'risk')];
+    const path = [
+      bc(0, 'abnormal_input', 'order-router'),
+      bc(1, 'risk_bypass', 'risk'),
+      bc(2, 'stress', 'md'),
+      bc(3, 'stress', 'md'),
+      bc(9, 'control_failure', 'risk'),
+    ];
     const failure = bc(13.5, 'final_failure', 'gateway');
     for (const x of [early, ...path]) assert.equal(b.add(x), null);
     const inc = b.add(failure)!;
@@ -39,7 +45,13 @@ describe('incident timeline', () => {
     assert.equal(inc.failure, failure);
     assert.equal(inc.responsible, 'order-router');
     assert.deepEqual(inc.components, ['order-router', 'risk', 'md', 'gateway']);
-    assert.deepEqual(inc.countsByCategory, { abnormal_input: 1, risk_bypass: 1, stress: 2, control_failure: 1, final_failure: 1 });
+    assert.deepEqual(inc.countsByCategory, {
+      abnormal_input: 1,
+      risk_bypass: 1,
+      stress: 2,
+      control_failure: 1,
+      final_failure: 1,
+    });
     assert.deepEqual(
       inc.escalation.map((x) => x.category),
       ['abnormal_input', 'risk_bypass', 'stress', 'control_failure', 'final_failure'],

@@ -23,7 +23,7 @@ export interface AnalyzeOptions {
   rules: RuleSet;
   timeline?: TimelineOptions;
   maxLineBytes?: number;
-  /** Breadcrumbs kept for the report's table (all go to the CSV). Default 5,000. */
+  /** Breadcrumbs kept for the report's table (all go to the CSV). Default 2,000. */
   tableCap?: number;
   /** Extra stages after parse/multiline (e.g. redaction), before classify. */
   extraStages?: Stage<LogEvent, LogEvent>[];
@@ -40,9 +40,13 @@ export interface AnalyzeHooks {
   drain?: () => Promise<void>;
 }
 
-export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions, hooks: AnalyzeHooks = {}): Promise<ReportData> {
+export async function analyze(
+  inputs: AnalyzeInput[],
+  opts: AnalyzeOptions,
+  hooks: AnalyzeHooks = {},
+): Promise<ReportData> {
   const summary = new SummaryBuilder(inputs.map((i) => i.path));
-  const tableCap = opts.tableCap ?? 5000;
+  const tableCap = opts.tableCap ?? 2000;
   const table: Breadcrumb[] = [];
   let breadcrumbsTotal = 0;
   const incidents = new IncidentBuilder(opts.timeline, (b) => {
@@ -70,7 +74,8 @@ export async function analyze(inputs: AnalyzeInput[], opts: AnalyzeOptions, hook
   let bytesRead = 0;
   for (const input of inputs) {
     const splitter = new LineSplitter(input.path, 0, { maxLineBytes: opts.maxLineBytes });
-    const stream: Readable = input.path === '-' ? process.stdin : createReadStream(input.path, { highWaterMark: 1 << 20 });
+    const stream: Readable =
+      input.path === '-' ? process.stdin : createReadStream(input.path, { highWaterMark: 64 * 1024 });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
       const lines = splitter.push(chunk);

@@ -7,6 +7,7 @@ const CRITICAL_LEVELS = new Set(['ERROR', 'CRITICAL', 'FATAL']);
 export class SummaryBuilder {
   private readonly s: AnalysisSummary;
   private readonly minutes = new Map<number, MinuteBucket>();
+  private lastBucket: MinuteBucket | null = null;
   private readonly started = performance.now();
 
   constructor(sources: string[]) {
@@ -57,10 +58,15 @@ export class SummaryBuilder {
     if (s.firstTimestamp === null || t < s.firstTimestamp) s.firstTimestamp = t;
     if (s.lastTimestamp === null || t > s.lastTimestamp) s.lastTimestamp = t;
     const minute = t - (t % 60_000);
-    let b = this.minutes.get(minute);
-    if (b === undefined) {
-      b = { minute, levels: {}, critical: 0, breadcrumbs: 0 };
-      this.minutes.set(minute, b);
+    // Logs are mostly in time order: the previous event's minute is the likely one.
+    let b = this.lastBucket;
+    if (b === null || b.minute !== minute) {
+      b = this.minutes.get(minute) ?? null;
+      if (b === null) {
+        b = { minute, levels: {}, critical: 0, breadcrumbs: 0 };
+        this.minutes.set(minute, b);
+      }
+      this.lastBucket = b;
     }
     b.levels[e.level] = (b.levels[e.level] ?? 0) + 1;
     if (CRITICAL_LEVELS.has(e.level)) b.critical++;

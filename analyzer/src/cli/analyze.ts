@@ -2,9 +2,9 @@
 // Exit codes: 0 ok · 1 nothing parseable · 2 usage or input error (one clear line on stderr).
 import { accessSync, constants, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type AnalyzeInput, analyze } from '../analyze/run.ts';
 import { OutputWriter } from '../analyze/outputs.ts';
-import { formatSummary, formatTimeline } from '../report/terminal.ts';
+import { type AnalyzeInput, analyze } from '../analyze/run.ts';
+import { formatTimeline } from '../report/terminal.ts';
 import { loadRules, RuleFileError } from '../rules/load.ts';
 import { parseDuration } from '../util/duration.ts';
 import { UsageError } from './usage-error.ts';
@@ -55,12 +55,16 @@ async function main(argv: string[]): Promise<number> {
   if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1024)
     throw new UsageError(`--max-line-bytes '${values['max-line-bytes']}' must be a whole number ≥ 1024`);
   const inputs = positionals.map(checkInput);
-  if (inputs.filter((i) => i.path === '-').length > 1) throw new UsageError("stdin ('-') can be given only once");
+  if (inputs.filter((i) => i.path === '-').length > 1)
+    throw new UsageError("stdin ('-') can be given only once");
   const rules = loadRules(values.rules);
 
   const out = new OutputWriter(values.out);
   const totalBytes = inputs.reduce((s, i) => s + (i.size ?? 0), 0);
-  const progress = totalBytes >= PROGRESS_MIN_BYTES || inputs.some((i) => i.path === '-') ? progressPrinter(totalBytes) : undefined;
+  const progress =
+    totalBytes >= PROGRESS_MIN_BYTES || inputs.some((i) => i.path === '-')
+      ? progressPrinter(totalBytes)
+      : undefined;
   const data = await analyze(
     inputs,
     { rules, timeline: { lookbackMs, mergeMs }, maxLineBytes },
@@ -70,12 +74,21 @@ async function main(argv: string[]): Promise<number> {
   const files = await out.finish(data, { png: values.png });
 
   if (values.json) {
-    console.log(JSON.stringify({ summary: { ...data.summary, perMinute: undefined }, incidents: data.incidents, files }, null, 2));
+    console.log(
+      JSON.stringify(
+        { summary: { ...data.summary, perMinute: undefined }, incidents: data.incidents, files },
+        null,
+        2,
+      ),
+    );
   } else {
     const color = process.stdout.isTTY === true && !values['no-color'] && !('NO_COLOR' in process.env);
-    const opts = { color, symbols: color, width: process.stdout.columns };
-    process.stdout.write(`${formatSummary(data, opts)}\n${formatTimeline(data, opts)}\n`);
-    const written = [files.breadcrumbsCsv, files.criticalCsv, files.html, files.svg, files.png].filter(Boolean);
+    // Piped output has no width to respect: give messages room rather than cutting them short.
+    const opts = { color, symbols: color, width: process.stdout.columns ?? 160 };
+    process.stdout.write(`${formatTimeline(data, opts)}\n`);
+    const written = [files.breadcrumbsCsv, files.criticalCsv, files.html, files.svg, files.png].filter(
+      Boolean,
+    );
     process.stdout.write(`\nwrote ${written.join(', ')}\n`);
   }
   const parsed = data.summary.byFormat.plain + data.summary.byFormat.json;
@@ -100,7 +113,8 @@ function checkInput(path: string): AnalyzeInput {
   let size: number;
   try {
     const st = statSync(path);
-    if (st.isDirectory()) throw new UsageError(`'${path}' is a directory; give log files (e.g. ${path}/*.log)`);
+    if (st.isDirectory())
+      throw new UsageError(`'${path}' is a directory; give log files (e.g. ${path}/*.log)`);
     size = st.size;
     accessSync(path, constants.R_OK);
   } catch (err) {
@@ -144,11 +158,16 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError || err instanceof RuleFileError) {
       console.error(`crumbtrail analyze: ${err.message}`);
       process.exitCode = 2;
-    } else if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    } else if (
+      err instanceof TypeError &&
+      (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       console.error(`crumbtrail analyze: ${err.message}; see --help`);
       process.exitCode = 2;
     } else {
-      console.error(`crumbtrail analyze: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      console.error(
+        `crumbtrail analyze: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
       process.exitCode = 3;
     }
   },

@@ -3,7 +3,16 @@
 /** Normalised severity of a log line. WARNING folds into WARN. */
 export type Level = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'FATAL' | 'UNKNOWN';
 
-export const LEVELS: readonly Level[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'FATAL', 'UNKNOWN'];
+export const LEVELS: readonly Level[] = [
+  'TRACE',
+  'DEBUG',
+  'INFO',
+  'WARN',
+  'ERROR',
+  'CRITICAL',
+  'FATAL',
+  'UNKNOWN',
+];
 
 /** Numeric rank so rules can say `level >= ERROR`. UNKNOWN ranks lowest. */
 export const LEVEL_RANK: Readonly<Record<Level, number>> = {
@@ -141,6 +150,8 @@ export interface Incident {
   countsByCategory: Partial<Record<Category, number>>;
   /** Breadcrumbs where the category changed along the path (the escalation steps). */
   escalation: Breadcrumb[];
+  /** Breadcrumbs counted in countsByCategory but not kept in `breadcrumbs` (a flood, trimmed for memory). */
+  omitted?: number;
 }
 
 /** An event after classification: the breadcrumb is null when no rule matched. */

@@ -58,12 +58,13 @@ export class LineSplitter {
       let bytes: Buffer;
       let truncated = this.lineBytesSeen > this.heldBytes;
       if (this.heldBytes === 0 && !truncated) {
-        // Fast path: the whole line is inside this chunk. Copy so the line does not pin the chunk.
+        // Fast path: the whole line is inside this chunk. A view, not a copy: lines are parsed and dropped
+        // batch by batch, so the view pins the read buffer only until the batch is done.
         if (piece.length > this.maxLineBytes) {
-          bytes = Buffer.from(piece.subarray(0, this.maxLineBytes));
+          bytes = piece.subarray(0, this.maxLineBytes);
           truncated = true;
         } else {
-          bytes = Buffer.from(piece);
+          bytes = piece;
         }
       } else {
         const room = this.maxLineBytes - this.heldBytes;

@@ -1,64 +1,73 @@
 // Line → event. Tries the seed plain format, then JSON; anything else is kept as an `unparsed` event with a
-// reason — never a throw, whatever bytes arrive.
+// reason — never a throw, whatever bytes arrive. Events are built in one fixed shape (all keys, same order) so
+// V8 keeps the hot path monomorphic.
 import { isUtf8 } from 'node:buffer';
-import type { FieldValue, LogEvent, RawLine } from '../core/types.ts';
+import type { EventFormat, FieldValue, Level, LogEvent, RawLine } from '../core/types.ts';
 import type { Stage } from '../pipeline/stage.ts';
 import { parseJson } from './json.ts';
 import { extractKeyValues } from './kv.ts';
 import { parsePlain } from './plain.ts';
 
-export function parseLine(line: RawLine): LogEvent {
-  const base = {
+function makeEvent(
+  line: RawLine,
+  format: EventFormat,
+  timestamp: number | null,
+  level: Level,
+  component: string,
+  message: string,
+  fields: Record<string, FieldValue>,
+): LogEvent {
+  return {
     source: line.source,
+    fileId: line.fileId,
     offset: line.offset,
     nextOffset: line.nextOffset,
     lineNo: line.lineNo,
+    format,
+    timestamp,
+    level,
+    component,
+    message,
+    traceId: undefined,
+    spanId: undefined,
+    fields,
+    continuation: undefined,
+    unparsedReason: undefined,
+    truncated: line.truncated === true ? true : undefined,
   };
-  const withId = line.fileId === undefined ? base : { ...base, fileId: line.fileId };
+}
+
+export function parseLine(line: RawLine): LogEvent {
   const bytes = line.bytes;
-  if (bytes.indexOf(0) !== -1) return unparsed(withId, bytes.toString('latin1'), 'binary', line.truncated);
+  if (bytes.indexOf(0) !== -1) return unparsed(line, bytes.toString('latin1'), 'binary');
   const text = bytes.toString('utf8');
-  if (!isUtf8(bytes)) return unparsed(withId, text, 'invalid-utf8', line.truncated);
+  if (!isUtf8(bytes)) return unparsed(line, text, 'invalid-utf8');
 
   const plain = parsePlain(text);
   if (plain !== null) {
     const fields: Record<string, FieldValue> = {};
     extractKeyValues(plain.message, fields);
-    const e: LogEvent = { ...withId, format: 'plain', ...plain, fields };
+    const e = makeEvent(line, 'plain', plain.timestamp, plain.level, plain.component, plain.message, fields);
     const trace = fields.trace_id ?? fields.traceId;
     if (trace !== undefined && trace !== null) e.traceId = String(trace);
     const span = fields.span_id ?? fields.spanId;
     if (span !== undefined && span !== null) e.spanId = String(span);
-    if (line.truncated) e.truncated = true;
     return e;
   }
   const json = parseJson(text);
   if (json !== null) {
     extractKeyValues(json.message, json.fields);
-    const e: LogEvent = { ...withId, format: 'json', ...json };
-    if (line.truncated) e.truncated = true;
+    const e = makeEvent(line, 'json', json.timestamp, json.level, json.component, json.message, json.fields);
+    e.traceId = json.traceId;
+    e.spanId = json.spanId;
     return e;
   }
-  return unparsed(withId, text, text.trim() === '' ? 'blank' : 'no-format', line.truncated);
+  return unparsed(line, text, text.trim() === '' ? 'blank' : 'no-format');
 }
 
-function unparsed(
-  base: Pick<LogEvent, 'source' | 'offset' | 'nextOffset' | 'lineNo' | 'fileId'>,
-  text: string,
-  reason: string,
-  truncated: boolean | undefined,
-): LogEvent {
-  const e: LogEvent = {
-    ...base,
-    format: 'unparsed',
-    timestamp: null,
-    level: 'UNKNOWN',
-    component: '',
-    message: text,
-    fields: {},
-    unparsedReason: reason,
-  };
-  if (truncated) e.truncated = true;
+function unparsed(line: RawLine, text: string, reason: string): LogEvent {
+  const e = makeEvent(line, 'unparsed', null, 'UNKNOWN', '', text, {});
+  e.unparsedReason = reason;
   return e;
 }
 
@@ -99,7 +108,8 @@ export class MultilineStage implements Stage<LogEvent, LogEvent> {
     if (held !== null && e.format === 'unparsed' && this.continues(held, e)) {
       this.folded++;
       held.nextOffset = e.nextOffset;
-      const cont = (held.continuation ??= []);
+      if (held.continuation === undefined) held.continuation = [];
+      const cont = held.continuation;
       if (cont.length < MAX_CONTINUATION_LINES && this.heldChars < MAX_CONTINUATION_CHARS) {
         cont.push(e.message);
         this.heldChars += e.message.length;

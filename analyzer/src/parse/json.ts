@@ -56,7 +56,12 @@ function take(flat: Record<string, FieldValue>, keys: string[]): FieldValue | un
   return undefined;
 }
 
-function flatten(obj: Record<string, unknown>, prefix: string, into: Record<string, FieldValue>, depth: number) {
+function flatten(
+  obj: Record<string, unknown>,
+  prefix: string,
+  into: Record<string, FieldValue>,
+  depth: number,
+) {
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix === '' ? k : `${prefix}.${k}`;
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') into[key] = v;

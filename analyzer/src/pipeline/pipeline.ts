@@ -32,7 +32,13 @@ export class Pipeline<In extends Located, Out> {
 
   constructor(stages: Stage<never, unknown>[], opts: PipelineOptions = {}) {
     this.stages = stages as unknown as AnyStage[];
-    this.counters = this.stages.map((s) => ({ name: s.name, eventsIn: 0, eventsOut: 0, errors: 0, seconds: 0 }));
+    this.counters = this.stages.map((s) => ({
+      name: s.name,
+      eventsIn: 0,
+      eventsOut: 0,
+      errors: 0,
+      seconds: 0,
+    }));
     this.tracing = opts.trace ?? false;
     this.traceRing = new Ring(opts.traceCapacity ?? 1000);
     this.errorRing = new Ring(opts.errorCapacity ?? 200);

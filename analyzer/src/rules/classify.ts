@@ -1,6 +1,14 @@
 // Rules → breadcrumbs. First matching rule wins (file order is priority). Rules are pre-bucketed by level so
 // the common case — an INFO line no rule cares about — costs a couple of checks, not a regex per rule.
-import { type Breadcrumb, CATEGORY_SYMBOL, type ClassifiedEvent, LEVEL_RANK, LEVELS, type Level, type LogEvent } from '../core/types.ts';
+import {
+  type Breadcrumb,
+  CATEGORY_SYMBOL,
+  type ClassifiedEvent,
+  LEVEL_RANK,
+  LEVELS,
+  type Level,
+  type LogEvent,
+} from '../core/types.ts';
 import type { Stage } from '../pipeline/stage.ts';
 import type { FieldCondition, Rule, RuleSet } from './schema.ts';
 
@@ -8,7 +16,11 @@ export class Classifier {
   private readonly byLevel = new Map<Level, Rule[]>();
 
   constructor(readonly rules: RuleSet) {
-    for (const level of LEVELS) this.byLevel.set(level, rules.rules.filter((r) => levelAllowed(r, level)));
+    for (const level of LEVELS)
+      this.byLevel.set(
+        level,
+        rules.rules.filter((r) => levelAllowed(r, level)),
+      );
   }
 
   /** First matching rule wins; null when none matches. Unparsed lines are never breadcrumbs. */
@@ -20,7 +32,13 @@ export class Classifier {
       if (r.componentMatcher && !r.componentMatcher.test(e.component)) continue;
       if (r.message && !r.message.test(e.message)) continue;
       if (r.where && !r.where.every((c) => holds(c, e))) continue;
-      return { event: e, category: r.category, symbol: CATEGORY_SYMBOL[r.category], ruleId: r.id, severity: r.severity };
+      return {
+        event: e,
+        category: r.category,
+        symbol: CATEGORY_SYMBOL[r.category],
+        ruleId: r.id,
+        severity: r.severity,
+      };
     }
     return null;
   }

@@ -1,12 +1,15 @@
 // Load and validate a breadcrumb rule file (YAML or JSON — JSON is YAML). Every problem is reported with the
 // file, the line and what to change; nothing half-valid is ever used.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import { CATEGORIES, type Category, LEVELS, type Level } from '../core/types.ts';
 import type { Comparison, FieldCondition, Rule, RuleSet } from './schema.ts';
 
-/** The shipped defaults: analyzer/rules/default.yml. */
-export const DEFAULT_RULES_PATH = new URL('../../rules/default.yml', import.meta.url).pathname;
+/** The shipped defaults: analyzer/rules/default.yml, found from the sources (tsx) or from the build (dist/). */
+export const DEFAULT_RULES_PATH =
+  ['../../rules/default.yml', '../../analyzer/rules/default.yml']
+    .map((rel) => new URL(rel, import.meta.url).pathname)
+    .find((p) => existsSync(p)) ?? new URL('../../rules/default.yml', import.meta.url).pathname;
 
 /** A rule file that cannot be used: carries the file, line and reason. */
 export class RuleFileError extends Error {
@@ -20,7 +23,17 @@ export class RuleFileError extends Error {
   }
 }
 
-const RULE_KEYS = new Set(['id', 'category', 'severity', 'description', 'level', 'min_level', 'component', 'message', 'where']);
+const RULE_KEYS = new Set([
+  'id',
+  'category',
+  'severity',
+  'description',
+  'level',
+  'min_level',
+  'component',
+  'message',
+  'where',
+]);
 const CONDITION = /^\s*([A-Za-z_@][\w.@-]*)\s*(<=|>=|==|!=|=~|<|>|exists)\s*(.*?)\s*$/;
 
 /** Load and validate a rule file. Throws RuleFileError. */
@@ -41,19 +54,29 @@ export function parseRules(text: string, origin: string): RuleSet {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: { range?: [number, number, number] | null } | null | undefined): number =>
     node?.range ? lc.linePos(node.range[0]).line : 1;
-  const fail = (node: { range?: [number, number, number] | null } | null | undefined, reason: string): never => {
+  const fail = (
+    node: { range?: [number, number, number] | null } | null | undefined,
+    reason: string,
+  ): never => {
     throw new RuleFileError(origin, lineOf(node), reason);
   };
 
   const syntax = doc.errors[0];
-  if (syntax) throw new RuleFileError(origin, lc.linePos(syntax.pos[0]).line, `not valid YAML: ${syntax.message.split('\n')[0]}`);
+  if (syntax)
+    throw new RuleFileError(
+      origin,
+      lc.linePos(syntax.pos[0]).line,
+      `not valid YAML: ${syntax.message.split('\n')[0]}`,
+    );
   const root = doc.contents;
   if (!isMap(root)) return fail(root as Node | null, 'expected a mapping with `rules:` (a list of rules)');
   const version: unknown = (root as YAMLMap<unknown, unknown>).get('version');
-  if (version !== undefined && version !== 1) fail(root.get('version', true) as Node, 'unsupported `version` (only 1)');
+  if (version !== undefined && version !== 1)
+    fail(root.get('version', true) as Node, 'unsupported `version` (only 1)');
   for (const pair of root.items) {
     const k = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (k !== 'version' && k !== 'rules') fail(pair.key as Node, `unknown top-level key '${k}' (allowed: version, rules)`);
+    if (k !== 'version' && k !== 'rules')
+      fail(pair.key as Node, `unknown top-level key '${k}' (allowed: version, rules)`);
   }
   const list = root.get('rules', true);
   if (!isSeq(list)) return fail((list as Node | undefined) ?? root, '`rules` must be a list of rules');
@@ -75,19 +98,28 @@ type Fail = (node: Node | null | undefined, reason: string) => never;
 function toRule(m: YAMLMap, i: number, fail: Fail): Rule {
   for (const pair of m.items) {
     const k = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!RULE_KEYS.has(k)) fail(pair.key as Node, `rule #${i + 1}: unknown key '${k}' (allowed: ${[...RULE_KEYS].join(', ')})`);
+    if (!RULE_KEYS.has(k))
+      fail(pair.key as Node, `rule #${i + 1}: unknown key '${k}' (allowed: ${[...RULE_KEYS].join(', ')})`);
   }
   const node = (k: string) => m.get(k, true) as Node | undefined;
   const id = m.get('id');
   if (typeof id !== 'string' || !/^[a-z0-9][a-z0-9_.-]*$/i.test(id))
-    fail(node('id') ?? m, `rule #${i + 1}: 'id' must be a word like 'stub-quote-price' (letters, digits, - _ .)`);
+    fail(
+      node('id') ?? m,
+      `rule #${i + 1}: 'id' must be a word like 'stub-quote-price' (letters, digits, - _ .)`,
+    );
   const where = `rule '${id}'`;
   const category = m.get('category');
   if (!CATEGORIES.includes(category as Category))
     fail(node('category') ?? m, `${where}: 'category' must be one of ${CATEGORIES.join(', ')}`);
   const severity = m.get('severity') ?? 3;
-  if (![1, 2, 3, 4, 5].includes(severity as number)) fail(node('severity'), `${where}: 'severity' must be 1 (worst) … 5`);
-  const rule: Rule = { id: id as string, category: category as Category, severity: severity as Rule['severity'] };
+  if (![1, 2, 3, 4, 5].includes(severity as number))
+    fail(node('severity'), `${where}: 'severity' must be 1 (worst) … 5`);
+  const rule: Rule = {
+    id: id as string,
+    category: category as Category,
+    severity: severity as Rule['severity'],
+  };
 
   const description = m.get('description');
   if (description !== undefined) rule.description = String(description);
@@ -104,7 +136,8 @@ function toRule(m: YAMLMap, i: number, fail: Fail): Rule {
     );
   }
   const message = m.get('message');
-  if (message !== undefined) rule.message = compile(String(message), node('message'), `${where}: 'message'`, fail);
+  if (message !== undefined)
+    rule.message = compile(String(message), node('message'), `${where}: 'message'`, fail);
   const conds = m.get('where');
   if (conds !== undefined) {
     const condNode = m.get('where', true);
@@ -142,14 +175,24 @@ function compile(src: string, node: Node | undefined, what: string, fail: Fail):
 function toCondition(n: Node, where: string, fail: Fail): FieldCondition {
   const text = isScalar(n) ? String(n.value) : '';
   const m = CONDITION.exec(text);
-  if (!m) return fail(n, `${where}: condition '${text}' must look like 'price < 0.05', 'latency_ms >= 500', 'user exists' or 'path =~ ^/admin'`);
+  if (!m)
+    return fail(
+      n,
+      `${where}: condition '${text}' must look like 'price < 0.05', 'latency_ms >= 500', 'user exists' or 'path =~ ^/admin'`,
+    );
   const [, field, rawOp, rawValue] = m as unknown as [string, string, string, string];
   if (rawOp === 'exists') {
     if (rawValue !== '') fail(n, `${where}: 'exists' takes no value in '${text}'`);
     return { field, op: 'exists' };
   }
   if (rawValue === '') return fail(n, `${where}: condition '${text}' has no value`);
-  if (rawOp === '=~') return { field, op: 'matches', value: rawValue, regex: compile(rawValue, n, `${where}: '${text}'`, fail) };
+  if (rawOp === '=~')
+    return {
+      field,
+      op: 'matches',
+      value: rawValue,
+      regex: compile(rawValue, n, `${where}: '${text}'`, fail),
+    };
   const op = rawOp as Comparison;
   const quoted = /^(["'])(.*)\1$/.exec(rawValue);
   if (quoted) {
@@ -158,7 +201,8 @@ function toCondition(n: Node, where: string, fail: Fail): FieldCondition {
   }
   const num = Number(rawValue);
   if (!Number.isFinite(num)) {
-    if (op === '==' || op === '!=') return { field, op, value: rawValue === 'true' ? true : rawValue === 'false' ? false : rawValue };
+    if (op === '==' || op === '!=')
+      return { field, op, value: rawValue === 'true' ? true : rawValue === 'false' ? false : rawValue };
     return fail(n, `${where}: '${rawValue}' in '${text}' is not a number`);
   }
   return { field, op, value: num };

@@ -18,6 +18,10 @@ export interface TimelineOptions {
 
 export const DEFAULT_LOOKBACK_MS = 15 * 60_000;
 export const DEFAULT_MERGE_MS = 2 * 60_000;
+/** Breadcrumbs kept on one incident's path; a flood of aftermath errors is counted, not stored. */
+const MAX_PATH = 5000;
+const MAX_COMPONENTS = 50;
+const KEEP_ON_CLOSE = 400;
 
 /**
  * Streaming incident builder. Breadcrumbs must arrive in (roughly) time order; those without a timestamp take
@@ -29,12 +33,14 @@ export class IncidentBuilder {
   private readonly maxIncidents: number;
   private readonly maxOpenSignals: number;
   private readonly maxWindow: number;
-  /** Unassigned signals inside the look-back window, oldest first. */
+  /** Unassigned signals inside the look-back window, oldest first, from index `head` on (a cheap deque). */
   private window: Breadcrumb[] = [];
+  private head = 0;
   private open: Incident | null = null;
   private openLastFailureAt = 0;
   private readonly closed: Incident[] = [];
   private readonly openSignalList: Breadcrumb[] = [];
+  private openLastCategory: Category | null = null;
   private lastTime = 0;
   private seq = 0;
   /** Signals settled without an incident. */
@@ -68,18 +74,22 @@ export class IncidentBuilder {
     if (b.category !== 'final_failure') {
       this.window.push(b);
       // A storm of signals must not grow memory without bound: the oldest leave the window early.
-      if (this.window.length > this.maxWindow) this.settleOpenSignal(this.window.shift()!);
+      if (this.window.length - this.head > this.maxWindow) this.settleOpenSignal(this.window[this.head++]!);
+      this.compact();
       return null;
     }
     const path: Breadcrumb[] = [];
-    for (const w of this.window) {
+    for (let i = this.head; i < this.window.length; i++) {
+      const w = this.window[i]!;
       if (timeOf(w, t) >= t - this.lookbackMs) path.push(w);
       else this.settleOpenSignal(w);
     }
     this.window = [];
+    this.head = 0;
     path.push(b);
     const incident = this.makeIncident(path, b);
     this.open = incident;
+    this.openLastCategory = b.category;
     this.openLastFailureAt = t;
     return incident;
   }
@@ -87,8 +97,9 @@ export class IncidentBuilder {
   /** End of input: settle everything still held; returns the signals never followed by a failure. */
   finish(): Breadcrumb[] {
     this.closeOpen();
-    for (const w of this.window) this.settleOpenSignal(w);
+    for (let i = this.head; i < this.window.length; i++) this.settleOpenSignal(this.window[i]!);
     this.window = [];
+    this.head = 0;
     return this.openSignalList;
   }
 
@@ -107,11 +118,18 @@ export class IncidentBuilder {
   }
 
   private expire(now: number): void {
-    let i = 0;
-    while (i < this.window.length && timeOf(this.window[i]!, now) < now - this.lookbackMs) i++;
-    if (i === 0) return;
-    for (const w of this.window.slice(0, i)) this.settleOpenSignal(w);
-    this.window = this.window.slice(i);
+    const cutoff = now - this.lookbackMs;
+    while (this.head < this.window.length && timeOf(this.window[this.head]!, now) < cutoff)
+      this.settleOpenSignal(this.window[this.head++]!);
+    this.compact();
+  }
+
+  /** Drop the consumed front of the deque once it is most of the array (amortised O(1) per breadcrumb). */
+  private compact(): void {
+    if (this.head > 1024 && this.head * 2 > this.window.length) {
+      this.window = this.window.slice(this.head);
+      this.head = 0;
+    }
   }
 
   private settleOpenSignal(b: Breadcrumb): void {
@@ -125,6 +143,7 @@ export class IncidentBuilder {
     if (inc === null) return;
     this.open = null;
     for (const b of inc.breadcrumbs) this.onSettled(b);
+    trimPath(inc);
     this.closed.push(inc);
     if (this.closed.length > this.maxIncidents) this.closed.shift();
   }
@@ -147,11 +166,44 @@ export class IncidentBuilder {
     return inc;
   }
 
+  /** Aftermath breadcrumbs: O(1) each, and the stored path is capped (the counts stay exact). */
   private join(inc: Incident, b: Breadcrumb): void {
     b.incidentId = inc.id;
-    inc.breadcrumbs.push(b);
-    recompute(inc);
+    inc.countsByCategory[b.category] = (inc.countsByCategory[b.category] ?? 0) + 1;
+    const c = b.event.component;
+    if (c !== '' && inc.components.length < MAX_COMPONENTS && !inc.components.includes(c))
+      inc.components.push(c);
+    if (b.category !== this.openLastCategory) inc.escalation.push(b);
+    this.openLastCategory = b.category;
+    if (inc.breadcrumbs.length < MAX_PATH) inc.breadcrumbs.push(b);
+    else {
+      this.onSettled(b); // not kept on the path, but its incident id is final: settle it now
+      inc.omitted = (inc.omitted ?? 0) + 1;
+    }
   }
+}
+
+/**
+ * A closed incident keeps the story, not the flood: its first and last breadcrumbs, every escalation step and
+ * the failure (all were already settled, so the CSV has every one). Keeps memory flat over long inputs.
+ */
+function trimPath(inc: Incident): void {
+  const path = inc.breadcrumbs;
+  if (path.length <= KEEP_ON_CLOSE) return;
+  // In a flood the category flips constantly: keep the first and last escalation steps, not all of them.
+  if (inc.escalation.length > KEEP_ON_CLOSE / 2)
+    inc.escalation = [
+      ...inc.escalation.slice(0, KEEP_ON_CLOSE / 4),
+      ...inc.escalation.slice(-KEEP_ON_CLOSE / 4),
+    ];
+  const keep = new Set<Breadcrumb>([
+    ...path.slice(0, KEEP_ON_CLOSE / 2),
+    ...path.slice(-KEEP_ON_CLOSE / 2),
+    ...inc.escalation,
+    inc.failure,
+  ]);
+  inc.breadcrumbs = path.filter((b) => keep.has(b));
+  inc.omitted = (inc.omitted ?? 0) + path.length - inc.breadcrumbs.length;
 }
 
 function timeOf(b: Breadcrumb, fallback: number): number {
@@ -172,7 +224,8 @@ function recompute(inc: Incident): void {
   const escalation: Breadcrumb[] = [];
   let prev: Category | null = null;
   for (const b of path) {
-    if (b.event.component !== '' && !components.includes(b.event.component)) components.push(b.event.component);
+    if (b.event.component !== '' && !components.includes(b.event.component))
+      components.push(b.event.component);
     counts[b.category] = (counts[b.category] ?? 0) + 1;
     if (b.category !== prev) escalation.push(b);
     prev = b.category;
@@ -185,7 +238,8 @@ function recompute(inc: Incident): void {
 /** Readable and stable for the same failure line: INC-20100506-144527-<line-hash>. */
 function incidentId(failure: Breadcrumb, seq: number): string {
   const t = failure.event.timestamp;
-  const stamp = t === null ? `seq${seq}` : new Date(t).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const stamp =
+    t === null ? `seq${seq}` : new Date(t).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   let h = 2166136261;
   const key = `${failure.event.fileId ?? failure.event.source}:${failure.event.offset}`;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);

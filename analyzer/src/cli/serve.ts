@@ -1,0 +1,102 @@
+// `npm start`: the analyzer as a live service. Thin: parse config, wire the real modules, handle signals.
+// A bad config value prints one line naming the key and exits 2.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AnomalyConfigError, anomalyConfigFromEnv, defaultAnomalyConfig } from '../anomaly/config.ts';
+import { AnomalyMonitor } from '../anomaly/monitor.ts';
+import { anomalyRoutes } from '../anomaly/routes.ts';
+import { AnalyzerMetrics } from '../metrics/analyzer-metrics.ts';
+import { RuleFileError } from '../rules/load.ts';
+import { AnalyzerService, type EventObserver } from '../service/app.ts';
+import { ConfigError, loadConfig, USAGE } from '../service/config.ts';
+import type { MountedHandler } from '../service/http.ts';
+import { StageSpecError } from '../service/stages.ts';
+import {
+  createElasticsearchSink,
+  EsConfigError,
+  elasticsearchConfigFromEnv,
+} from '../sinks/elasticsearch/index.ts';
+import { createTailer } from '../source/tailer.ts';
+
+const log = (line: string): void => {
+  process.stderr.write(`crumbtrail: ${line}\n`);
+};
+
+function fail(message: string, code: number): never {
+  log(message);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const config = loadConfig({ argv, env: process.env });
+  mkdirSync(config.stateDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, CRUMBTRAIL_STATE_DIR: config.stateDir };
+  if (config.ship) env.CRUMBTRAIL_SHIP = config.ship;
+  const esConfig = elasticsearchConfigFromEnv(env);
+
+  const metrics = new AnalyzerMetrics({
+    componentCap: config.componentLabelCap,
+    fileCap: config.fileLabelCap,
+  });
+  const observers: EventObserver[] = [];
+  const mounted: MountedHandler[] = [];
+  let monitor: AnomalyMonitor | null = null;
+  if (config.anomalies) {
+    const base = defaultAnomalyConfig({ dbPath: join(config.stateDir, 'anomalies.sqlite') });
+    monitor = new AnomalyMonitor({ config: anomalyConfigFromEnv(env, base), registry: metrics.registry });
+    observers.push(monitor);
+    mounted.push(anomalyRoutes(monitor));
+  }
+
+  const service = new AnalyzerService(config, {
+    metrics,
+    createTailer,
+    observers,
+    mounted,
+    sinks: ({ ackTracker }) =>
+      esConfig ? [createElasticsearchSink(esConfig, { acks: ackTracker, registry: metrics.registry })] : [],
+    log,
+  });
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = (signal: string): void => {
+    if (stopping) {
+      log(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    log(`${signal}: stopping (flushing pipeline and sinks, saving checkpoints)`);
+    stopping = service.stop().then(
+      () => process.exit(0),
+      (err: unknown) => fail(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`, 1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  const addr = await service.start();
+  monitor?.start();
+  const dash = config.dashboard ? ` dashboard http://${addr.host}:${addr.dashboardPort ?? addr.port}/` : '';
+  log(
+    `listening on http://${addr.host}:${addr.port} (metrics /metrics)${dash}; following ${config.globs.join(', ')}`,
+  );
+}
+
+main().catch((err: unknown) => {
+  if (
+    err instanceof ConfigError ||
+    err instanceof EsConfigError ||
+    err instanceof AnomalyConfigError ||
+    err instanceof StageSpecError
+  ) {
+    fail(err.message, 2);
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'EADDRINUSE') fail(`port in use: ${e.message} (choose another with --port)`, 2);
+  if (err instanceof RuleFileError) fail(`rules: ${err.message}`, 2);
+  fail(`cannot start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, 1);
+});

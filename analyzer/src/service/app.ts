@@ -1,0 +1,398 @@
+// Wiring of the live service: tailer → pipeline (batches, yielding between them) → metrics, incidents, rings,
+// --output, sinks; acks flow back through the AckTracker and become tailer checkpoints. No module here reaches
+// into another's internals: each piece is injected (ServiceDeps) so tests run the real wiring with fakes.
+import { writeFile } from 'node:fs/promises';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { AckTracker } from '../core/ack.ts';
+import type { Breadcrumb, ClassifiedEvent, Incident, RawLine } from '../core/types.ts';
+import { AnalyzerMetrics } from '../metrics/analyzer-metrics.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+import { Ring } from '../pipeline/ring.ts';
+import type { StageError } from '../pipeline/stage.ts';
+import type { AckingSink } from '../sinks/sink.ts';
+import type { FollowedFile, LinesHandler, Tailer, TailerOptions } from '../source/types.ts';
+import { IncidentBuilder, type TimelineOptions } from '../timeline/incidents.ts';
+import { AlertStore } from './alerts.ts';
+import type { ServiceConfig } from './config.ts';
+import { HttpService, type MountedHandler, type RouteTable } from './http.ts';
+import { JsonLinesWriter } from './output.ts';
+import { RecentHistory } from './recent.ts';
+import { apiRoutes, dashboardRoutes, type Readiness } from './routes.ts';
+import { buildPipeline, defaultStageFactories, type StageFactories } from './stages.ts';
+
+/** The incident builder as the service uses it (IncidentBuilder fits; tests may pass a fake). */
+export interface IncidentSink {
+  add(b: Breadcrumb): Incident | null;
+}
+
+/** Something that sees every classified event but does not ack (the anomaly monitor). */
+export interface EventObserver {
+  write(item: ClassifiedEvent): void;
+  /** End of input / shutdown: close open windows. */
+  flush?(): void;
+  close?(): void;
+}
+
+export interface ServiceDeps {
+  /** Pass one in when other modules must register on the same registry before the service exists. */
+  metrics?: AnalyzerMetrics;
+  createTailer: (opts: TailerOptions, onLines: LinesHandler) => Tailer;
+  stageFactories?: StageFactories;
+  /** Acking sinks (Elasticsearch); built by the CLI from config.es and given `ackTracker` + `metrics.registry`. */
+  sinks?: (ctx: { ackTracker: AckTracker; metrics: AnalyzerMetrics }) => AckingSink[];
+  /** More routes; mounted on the main port. */
+  routes?: RouteTable[];
+  /** Handlers serving their own subtree, e.g. anomalyRoutes(monitor) (/anomalies, /api/monitor/…). */
+  mounted?: MountedHandler[];
+  observers?: EventObserver[];
+  incidents?: (onSettled: (b: Breadcrumb) => void) => IncidentSink;
+  timeline?: TimelineOptions;
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+export interface ServiceAddress {
+  host: string;
+  port: number;
+  dashboardPort: number | null;
+}
+
+export class AnalyzerService {
+  readonly metrics: AnalyzerMetrics;
+  readonly ackTracker = new AckTracker();
+  readonly history = new RecentHistory();
+  readonly alerts = new AlertStore();
+  private readonly pipeline: Pipeline<RawLine, ClassifiedEvent>;
+  private readonly incidentSink: IncidentSink;
+  private readonly serviceErrors = new Ring<StageError>(200);
+  private readonly log: (line: string) => void;
+  private readonly now: () => number;
+  private tailer: Tailer | null = null;
+  private sinks: AckingSink[] = [];
+  private readonly observers: EventObserver[];
+  private output: JsonLinesWriter | null = null;
+  private servers: HttpService[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private readonly startedAt: number;
+
+  /** Highest nextOffset delivered per file, and the last offset committed. */
+  private readonly delivered = new Map<string, number>();
+  private readonly committedOffsets = new Map<string, number>();
+  /** Offsets whose checkpoint write has landed (the tailer's commit promise resolved). */
+  private readonly persistedOffsets = new Map<string, number>();
+  private busy = 0;
+  /** The pipeline may hold events (multiline) since the last flush. */
+  private holding = false;
+  private lastLinesAt = 0;
+  private paused = false;
+  private stopping = false;
+  private started = false;
+  private linesRead = 0;
+  private bytesRead = 0;
+  private committing: Promise<void> | null = null;
+
+  constructor(
+    readonly config: ServiceConfig,
+    private readonly deps: ServiceDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.log = deps.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.startedAt = this.now();
+    this.observers = deps.observers ?? [];
+    this.metrics =
+      deps.metrics ??
+      new AnalyzerMetrics({ componentCap: config.componentLabelCap, fileCap: config.fileLabelCap });
+    this.pipeline = buildPipeline(config.pipeline, deps.stageFactories ?? defaultStageFactories, {
+      trace: config.trace,
+    });
+    const onSettled = (): void => {};
+    this.incidentSink = deps.incidents
+      ? deps.incidents(onSettled)
+      : new IncidentBuilder(deps.timeline ?? {}, onSettled);
+    this.metrics.setSources({
+      stageStats: () => this.pipeline.stats(),
+      files: () => this.tailer?.files() ?? [],
+      ready: () => this.readiness().ready,
+    });
+  }
+
+  async start(): Promise<ServiceAddress> {
+    const c = this.config;
+    this.sinks = this.deps.sinks?.({ ackTracker: this.ackTracker, metrics: this.metrics }) ?? [];
+    if (c.output) this.output = new JsonLinesWriter(c.output);
+
+    const api = apiRoutes(this.view());
+    const dash = c.dashboard ? [dashboardRoutes()] : [];
+    const onError = (err: unknown): void =>
+      this.log(`http: ${err instanceof Error ? err.message : String(err)}`);
+    const extra = this.deps.routes ?? [];
+    const mounted = this.deps.mounted ?? [];
+    const main = new HttpService(
+      [api, ...(c.dashboardPort === null ? dash : []), ...extra],
+      mounted,
+      onError,
+    );
+    this.servers.push(main);
+    const addr = await main.listen(c.port, c.host);
+    let dashboardPort: number | null = null;
+    if (c.dashboard && c.dashboardPort !== null) {
+      const second = new HttpService([api, ...dash, ...extra], mounted, onError);
+      this.servers.push(second);
+      dashboardPort = (await second.listen(c.dashboardPort, c.host)).port;
+    }
+
+    this.tailer = this.deps.createTailer(
+      { globs: c.globs, stateDir: c.stateDir, resetCheckpoints: c.resetCheckpoints, startAt: c.startAt },
+      (lines, file) => this.onLines(lines, file),
+    );
+    await this.tailer.start();
+    this.started = true;
+    this.timers.push(setInterval(() => void this.tick(), Math.min(c.commitIntervalMs, c.idleFlushMs)));
+    for (const t of this.timers) t.unref();
+    return { host: addr.address, port: addr.port, dashboardPort };
+  }
+
+  /** Graceful stop: stop reading, flush pipeline and sinks (bounded), persist checkpoints and metrics. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+    const deadline = this.now() + this.config.shutdownTimeoutMs;
+    await this.tailer?.stop();
+    for (let i = 0; this.busy > 0 && i < 1000 && this.now() < deadline; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    this.flushPipeline();
+    for (const o of this.observers) o.flush?.();
+    await Promise.all(this.sinks.map((s) => s.flush(Math.max(0, deadline - this.now()))));
+    await this.committing;
+    await this.commit();
+    await this.tailer?.flushCheckpoints();
+    await Promise.all(this.sinks.map((s) => s.close()));
+    for (const o of this.observers) o.close?.();
+    await this.output?.close();
+    if (this.config.saveMetrics) await this.saveMetrics(this.config.saveMetrics);
+    await Promise.all(this.servers.map((s) => s.close()));
+  }
+
+  async saveMetrics(path: string): Promise<void> {
+    const snap = await this.metrics.snapshot();
+    await writeFile(
+      path,
+      `${JSON.stringify({ ...snap, totals: this.metrics.totals(), files: this.tailer?.files() ?? [] }, null, 2)}\n`,
+    );
+  }
+
+  readiness(): Readiness {
+    const checks: Record<string, boolean> = {};
+    const reasons: string[] = [];
+    checks.started = this.started && !this.stopping;
+    if (!checks.started) reasons.push(this.stopping ? 'shutting down' : 'starting');
+    checks.sources = this.tailer?.ready() ?? false;
+    if (!checks.sources) reasons.push('sources not open or checkpoint directory not writable');
+    for (const s of this.sinks) {
+      const ok = s.ready();
+      checks[`sink:${s.name}`] = ok;
+      if (!ok) reasons.push(`sink ${s.name} not ready`);
+    }
+    return { ready: reasons.length === 0, reasons, checks };
+  }
+
+  stats(): Record<string, unknown> {
+    const totals = this.metrics.totals();
+    const mem = process.memoryUsage();
+    return {
+      uptimeSeconds: (this.now() - this.startedAt) / 1000,
+      ready: this.readiness().ready,
+      linesPerSecond: totals.linesPerSecond,
+      totals: { ...totals, linesRead: this.linesRead, bytesRead: this.bytesRead, alerts: this.alerts.count },
+      stages: this.pipeline.stats(),
+      pipeline: {
+        errors: this.pipeline.errorCount,
+        inFlight: this.ackTracker.inFlight(),
+        paused: this.paused,
+        tracing: this.config.trace,
+      },
+      files: (this.tailer?.files() ?? []).map((f) => ({
+        ...f,
+        lagBytes: Math.max(0, f.size - f.readOffset),
+        /** Checkpoint known to be on disk (committedOffset may still be in the tailer's coalescing window). */
+        persistedOffset: this.persistedOffsets.get(f.fileId) ?? null,
+      })),
+      sinks: this.sinks.map((s) => ({
+        name: s.name,
+        ready: s.ready(),
+        saturated: s.saturated,
+        stats: s.stats(),
+      })),
+      labels: {
+        component: {
+          cap: this.metrics.components.cap,
+          used: this.metrics.components.size,
+          folded: this.metrics.components.foldedCount,
+        },
+      },
+      memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
+    };
+  }
+
+  private view() {
+    return {
+      metricsText: () => this.metrics.exposition(),
+      metricsContentType: this.metrics.registry.contentType,
+      readiness: () => this.readiness(),
+      stats: () => this.stats(),
+      traces: (limit: number) => this.pipeline.traces(limit),
+      tracing: this.config.trace,
+      errors: (limit: number) =>
+        [...this.pipeline.errors(), ...this.serviceErrors.recent()].sort((a, b) => a.at - b.at).slice(-limit),
+      history: this.history,
+      alerts: this.alerts,
+    };
+  }
+
+  /** The tailer awaits this before reading more: the backpressure path. */
+  private async onLines(lines: RawLine[], file: FollowedFile): Promise<void> {
+    if (lines.length === 0) return;
+    this.busy++;
+    try {
+      const key = file.fileId;
+      const first = lines[0]!;
+      if (!this.delivered.has(key) || first.offset < (this.delivered.get(key) ?? 0)) {
+        // New file, or the file was truncated and is read again from an earlier offset.
+        this.ackTracker.reset(first.fileId ?? first.source, Math.max(0, first.offset));
+        this.committedOffsets.set(key, file.committedOffset);
+      }
+      const step = this.config.batchLines;
+      for (let i = 0; i < lines.length; i += step) {
+        const batch = i === 0 && lines.length <= step ? lines : lines.slice(i, i + step);
+        for (const l of batch) this.bytesRead += l.nextOffset - l.offset;
+        this.linesRead += batch.length;
+        const out = this.pipeline.run(batch);
+        this.holding = true;
+        this.consume(out);
+        // Let scrapes and the dashboard in between batches.
+        await yieldToLoop();
+      }
+      this.delivered.set(key, lines[lines.length - 1]!.nextOffset);
+      await this.output?.drain();
+      this.applyBackpressure();
+    } finally {
+      this.busy--;
+      this.lastLinesAt = this.now();
+    }
+  }
+
+  private consume(out: ClassifiedEvent[]): void {
+    if (out.length === 0) return;
+    const now = this.now();
+    const sinks = this.sinks;
+    for (const ce of out) {
+      const e = ce.event;
+      const ackKey = e.fileId ?? e.source;
+      this.ackTracker.track(ackKey, e.nextOffset);
+      this.metrics.observe(ce, now);
+      const b = ce.breadcrumb;
+      if (b) {
+        this.history.addBreadcrumb(b, now);
+        this.addToTimeline(b, now);
+      }
+      this.output?.write(ce);
+      for (const o of this.observers) o.write(ce);
+      let taken = false;
+      for (const s of sinks) {
+        if (s.accepts(ce)) {
+          s.write(ce);
+          taken = true;
+        }
+      }
+      if (!taken) this.ackTracker.ack(ackKey, e.nextOffset);
+    }
+    this.metrics.observeBatch(out.length, now);
+  }
+
+  private addToTimeline(b: Breadcrumb, now: number): void {
+    let inc: Incident | null;
+    try {
+      inc = this.incidentSink.add(b);
+    } catch (err) {
+      // A timeline bug must not stop counting or acking: record it like a stage error and move on.
+      this.serviceErrors.push({
+        stage: 'timeline',
+        at: now,
+        message: err instanceof Error ? err.message : String(err),
+        source: b.event.source,
+        offset: b.event.offset,
+        line: b.event.message.slice(0, 2000),
+      });
+      return;
+    }
+    if (inc) {
+      this.metrics.incident(inc);
+      this.history.addIncident(inc, now);
+    }
+  }
+
+  private flushPipeline(): void {
+    if (!this.holding) return;
+    this.consume(this.pipeline.flush());
+    this.holding = false;
+  }
+
+  private applyBackpressure(): void {
+    const saturated = this.sinks.some((s) => s.saturated);
+    if (saturated && !this.paused) {
+      this.paused = true;
+      this.tailer?.pause();
+      this.log('backpressure: a sink is saturated; reading paused');
+    } else if (!saturated && this.paused) {
+      this.paused = false;
+      this.tailer?.resume();
+      this.log('backpressure cleared; reading resumed');
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopping) return;
+    if (this.busy === 0 && this.holding && this.now() - this.lastLinesAt >= this.config.idleFlushMs)
+      this.flushPipeline();
+    this.applyBackpressure();
+    if (!this.committing) {
+      this.committing = this.commit()
+        .catch((err) => this.log(`checkpoint: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => {
+          this.committing = null;
+        });
+    }
+  }
+
+  /** Persist what is safe: acked offsets; or, when nothing is in flight or held, everything delivered. */
+  private async commit(): Promise<void> {
+    if (!this.tailer) return;
+    const quiet = this.busy === 0 && !this.holding && this.ackTracker.inFlight() === 0;
+    const writes: Promise<void>[] = [];
+    for (const f of this.tailer.files()) {
+      let target = Math.max(this.ackTracker.committed(f.fileId), this.ackTracker.committed(f.path));
+      // Lines a stage dropped produce no event to ack; once everything is handled, the whole delivered
+      // prefix is safe.
+      if (quiet) target = Math.max(target, this.delivered.get(f.fileId) ?? 0);
+      const last = this.committedOffsets.get(f.fileId) ?? f.committedOffset;
+      if (target > last) {
+        this.committedOffsets.set(f.fileId, target);
+        // The tailer coalesces writes: issue every file's commit, then wait for them together.
+        writes.push(
+          this.tailer.commit(f.fileId, target).then(
+            () => {
+              if (target > (this.persistedOffsets.get(f.fileId) ?? 0))
+                this.persistedOffsets.set(f.fileId, target);
+            },
+            (err: unknown) => {
+              this.committedOffsets.set(f.fileId, last); // retry on the next tick
+              throw err;
+            },
+          ),
+        );
+      }
+    }
+    await Promise.all(writes);
+  }
+}

@@ -1,0 +1,25 @@
+// ILM policy for every crumbtrail data stream: roll over while hot, delete after the retention period.
+import type { estypes } from '@elastic/elasticsearch';
+
+export const ILM_POLICY_NAME = 'crumbtrail-logs';
+
+/** Retention comes from RETENTION_DAYS (default 7) so a laptop disk does not fill up. */
+export function ilmPolicy(retentionDays: number): estypes.IlmPutLifecycleRequest {
+  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+    throw new Error(`RETENTION_DAYS must be a whole number of days >= 1 (got ${retentionDays})`);
+  }
+  return {
+    name: ILM_POLICY_NAME,
+    policy: {
+      _meta: { managed_by: 'crumbtrail provision' },
+      phases: {
+        hot: {
+          // Explicit min_age: ES adds "0ms" itself, writing it keeps the idempotency compare exact.
+          min_age: '0ms',
+          actions: { rollover: { max_primary_shard_size: '10gb', max_age: '1d' } },
+        },
+        delete: { min_age: `${retentionDays}d`, actions: { delete: {} } },
+      },
+    },
+  } satisfies estypes.IlmPutLifecycleRequest;
+}

@@ -1,0 +1,17 @@
+// `npm run provision [-- --dry-run] [--only es,kibana,grafana,prometheus]`: see provision/run.ts.
+import { fileURLToPath } from 'node:url';
+import { ConfigError, parseArgs } from '../provision/config.ts';
+import { runProvision } from '../provision/run.ts';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+try {
+  const config = parseArgs(process.argv.slice(2), process.env, repoRoot);
+  const { exitCode } = await runProvision(config, (line) => console.log(line));
+  process.exit(exitCode);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`provision: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}

@@ -1,0 +1,593 @@
+// The fault matrix, process level: the real service (analyzer/src/cli/serve.ts) tails files and ships to the
+// stand-in Elasticsearch while we write lines, kill -9 it, restart it, break Elasticsearch in every way the
+// stand-in can, rotate files and write huge or binary lines.
+// Oracle per scenario: every newline-terminated line written that the rules classify ⊆ indexed (except the
+// documents the stand-in rejects, which must be in the dead-letter file); indexed ⊆ written; no line indexed
+// twice; a checkpoint never past a classified line that is not stored; RSS of the service under a cap.
+// Kill -9 iterations: 20 (SOAK=1: 100). Skips with a notice when serve.ts is absent.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { RawLine } from '../../analyzer/src/core/types.ts';
+import { parseLine } from '../../analyzer/src/parse/index.ts';
+import { Classifier } from '../../analyzer/src/rules/classify.ts';
+import { loadRules } from '../../analyzer/src/rules/load.ts';
+import { ElasticsearchStandIn } from '../helpers/es-standin.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const SERVE = join(ROOT, 'analyzer/src/cli/serve.ts');
+const DS = 'logs-crumbtrail.breadcrumbs-default';
+const KILLS = process.env.SOAK ? 100 : 20;
+const MAX_LINE = 1024 * 1024; // the tailer's default maxLineBytes
+const RSS_CAP_MB = 600;
+const classifier = existsSync(SERVE) ? new Classifier(loadRules()) : null;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const work = mkdtempSync(join(tmpdir(), 'es-matrix-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** Everything written, per physical file, with byte ranges and whether the rules classify the line. */
+class Writer {
+  readonly lines: { seq: number; file: string; start: number; end: number; classified: boolean }[] = [];
+  private seq = 0;
+  private readonly size = new Map<string, number>();
+
+  constructor(readonly dir: string) {}
+
+  path(name = 'app.log'): string {
+    return join(this.dir, name);
+  }
+
+  /** Append `n` lines; about one in three is a breadcrumb (ERROR … crashed). */
+  write(n: number, name = 'app.log'): void {
+    let text = '';
+    for (let i = 0; i < n; i++) {
+      const s = ++this.seq;
+      text +=
+        s % 3 === 0
+          ? `[2026-11-21 10:00:00.000] ERROR - [exchange] seq=${s} service crashed while matching\n`
+          : `[2026-11-21 10:00:00.000] INFO - [gateway] seq=${s} request served in 3ms\n`;
+    }
+    this.raw(Buffer.from(text), name);
+  }
+
+  /** Append exact bytes (must end with \n); each line is recorded and classified like the tailer would. */
+  raw(bytes: Buffer, name = 'app.log'): void {
+    const file = this.path(name);
+    let off = this.size.get(file) ?? 0;
+    appendFileSync(file, bytes);
+    let from = 0;
+    for (;;) {
+      const nl = bytes.indexOf(10, from);
+      if (nl === -1) break;
+      const line = bytes.subarray(from, nl);
+      const m = /seq=(\d+)/.exec(line.subarray(0, 200).toString('latin1'));
+      const raw: RawLine = {
+        source: file,
+        offset: off,
+        nextOffset: off + line.length + 1,
+        lineNo: 0,
+        bytes: line.length > MAX_LINE ? line.subarray(0, MAX_LINE) : line,
+        truncated: line.length > MAX_LINE,
+      };
+      const classified = classifier!.classify(parseLine(raw)) !== null;
+      this.lines.push({
+        seq: m ? Number(m[1]) : -1,
+        file,
+        start: off,
+        end: off + line.length + 1,
+        classified,
+      });
+      off += line.length + 1;
+      from = nl + 1;
+    }
+    this.size.set(file, off);
+  }
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /** The file was renamed: its lines now live under the new path. */
+  renamed(from: string, to: string): void {
+    const a = this.path(from);
+    const b = this.path(to);
+    for (const l of this.lines) if (l.file === a) l.file = b;
+    this.size.set(b, this.size.get(a) ?? 0);
+    this.size.delete(a);
+  }
+
+  truncated(name: string): void {
+    this.size.set(this.path(name), 0);
+  }
+}
+
+interface Running {
+  proc: ChildProcess;
+  port: number;
+  stderr: string[];
+  maxRssMb: number;
+  exited: Promise<number | null>;
+  rssTimer: NodeJS.Timeout;
+}
+
+async function startAnalyzer(
+  stateDir: string,
+  logDir: string,
+  esUrl: string,
+  extraEnv: Record<string, string> = {},
+): Promise<Running> {
+  const proc = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      SERVE,
+      '--glob',
+      join(logDir, '*.log'),
+      '--state-dir',
+      stateDir,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--no-anomalies',
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        CRUMBTRAIL_ES_URL: esUrl,
+        CRUMBTRAIL_ES_FLUSH_INTERVAL_MS: '50',
+        CRUMBTRAIL_ES_BATCH_SIZE: '200',
+        CRUMBTRAIL_ES_RETRY_BASE_MS: '20',
+        CRUMBTRAIL_ES_MAX_RETRY_BACKOFF_MS: '300',
+        CRUMBTRAIL_ES_REQUEST_TIMEOUT_MS: '1000',
+        CRUMBTRAIL_ES_PROBE_INTERVAL_MS: '200',
+        CRUMBTRAIL_ES_MAX_QUEUE_EVENTS: '2000',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  const stderr: string[] = [];
+  let port = 0;
+  proc.stderr!.setEncoding('utf8');
+  proc.stderr!.on('data', (d: string) => {
+    stderr.push(d);
+    if (stderr.length > 2000) stderr.splice(0, 1000);
+    const m = /listening on http:\/\/[^:]+:(\d+)/.exec(d);
+    if (m) port = Number(m[1]);
+  });
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const run: Running = {
+    proc,
+    port: 0,
+    stderr,
+    maxRssMb: 0,
+    exited,
+    rssTimer: undefined as unknown as NodeJS.Timeout,
+  };
+  run.rssTimer = setInterval(() => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
+      if (m) run.maxRssMb = Math.max(run.maxRssMb, Number(m[1]) / 1024);
+    } catch {
+      // exited
+    }
+  }, 100);
+  const deadline = Date.now() + 30_000;
+  while (port === 0 && Date.now() < deadline && proc.exitCode === null) await sleep(25);
+  if (port === 0) {
+    clearInterval(run.rssTimer);
+    proc.kill('SIGKILL');
+    throw new Error(`analyzer did not start:\n${stderr.join('').slice(-3000)}`);
+  }
+  run.port = port;
+  return run;
+}
+
+async function stopAnalyzer(r: Running, signal: NodeJS.Signals): Promise<number | null> {
+  r.proc.kill(signal);
+  const code = await Promise.race([r.exited, sleep(20_000).then(() => 'timeout' as const)]);
+  clearInterval(r.rssTimer);
+  if (code === 'timeout') {
+    r.proc.kill('SIGKILL');
+    await r.exited;
+    throw new Error(`analyzer ignored ${signal} for 20 s`);
+  }
+  return code;
+}
+
+function checkpoints(stateDir: string): { path: string; offset: number }[] {
+  const f = join(stateDir, 'checkpoints.json');
+  if (!existsSync(f)) return [];
+  try {
+    const doc = JSON.parse(readFileSync(f, 'utf8')) as {
+      files: Record<string, { path: string; offset: number }>;
+    };
+    return Object.values(doc.files);
+  } catch {
+    return [];
+  }
+}
+
+function indexedSeqs(es: ElasticsearchStandIn): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const d of es.docsIn(DS).values()) {
+    const m = /seq=(\d+)/.exec(String(d.message).slice(0, 200));
+    const seq = m ? Number(m[1]) : -1;
+    counts.set(seq, (counts.get(seq) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** A checkpoint must never pass a classified line that is not stored (nor dead-lettered). */
+function checkpointViolations(
+  stateDir: string,
+  w: Writer,
+  es: ElasticsearchStandIn,
+  rejected: Set<number>,
+): string[] {
+  const stored = indexedSeqs(es);
+  const out: string[] = [];
+  for (const cp of checkpoints(stateDir)) {
+    for (const l of w.lines) {
+      if (l.file !== cp.path || l.end > cp.offset || !l.classified) continue;
+      if (!stored.has(l.seq) && !rejected.has(l.seq))
+        out.push(`${cp.path}@${cp.offset}: seq ${l.seq} not stored`);
+    }
+  }
+  return out.slice(0, 5);
+}
+
+async function waitIndexed(
+  es: ElasticsearchStandIn,
+  w: Writer,
+  rejected: Set<number>,
+  ms: number,
+): Promise<void> {
+  const want = w.lines.filter((l) => l.classified && !rejected.has(l.seq)).map((l) => l.seq);
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const got = indexedSeqs(es);
+    if (want.every((s) => got.has(s))) return;
+    await sleep(100);
+  }
+}
+
+interface Figures {
+  written: number;
+  classified: number;
+  indexed: number;
+  duplicates: number;
+  maxRssMb: number;
+  killedMidRequest?: number;
+}
+const figures: Record<string, Figures> = {};
+
+function assertOracle(
+  name: string,
+  es: ElasticsearchStandIn,
+  w: Writer,
+  rss: number,
+  rejected = new Set<number>(),
+): void {
+  const got = indexedSeqs(es);
+  const classified = w.lines.filter((l) => l.classified);
+  const missing = classified.filter((l) => !got.has(l.seq) && !rejected.has(l.seq)).map((l) => l.seq);
+  const writtenSeqs = new Set(classified.map((l) => l.seq));
+  const invented = [...got.keys()].filter((s) => !writtenSeqs.has(s));
+  const duplicates = [...got.values()].filter((n) => n > 1).length;
+  figures[name] = {
+    written: w.lines.length,
+    classified: classified.length,
+    indexed: es.docsIn(DS).size,
+    duplicates,
+    maxRssMb: Math.round(rss),
+  };
+  assert.deepEqual(missing.slice(0, 10), [], `${name}: ${missing.length} classified lines not indexed`);
+  assert.deepEqual(invented.slice(0, 10), [], `${name}: documents for lines never written`);
+  assert.equal(duplicates, 0, `${name}: lines indexed twice`);
+  assert.deepEqual(es.protocolErrors, [], `${name}: malformed bulk bodies`);
+  for (const id of rejected) assert.ok(!got.has(id), `${name}: rejected seq ${id} indexed`);
+  assert.ok(rss < RSS_CAP_MB, `${name}: RSS ${rss} MB over ${RSS_CAP_MB} MB`);
+}
+
+function scenarioDirs(name: string): { logs: string; state: string } {
+  const logs = join(work, name, 'logs');
+  const state = join(work, name, 'state');
+  mkdirSync(logs, { recursive: true });
+  mkdirSync(state, { recursive: true });
+  return { logs, state };
+}
+
+const skip = existsSync(SERVE)
+  ? false
+  : 'analyzer/src/cli/serve.ts is not there yet: process-level matrix skipped';
+if (skip) process.stdout.write(`# NOTICE: ${skip}\n`);
+
+describe('Elasticsearch shipping fault matrix (service process)', { skip, concurrency: false }, () => {
+  after(() => {
+    process.stdout.write(`# es-matrix figures ${JSON.stringify(figures)}\n`);
+  });
+
+  test(`kill -9 at random points, ${KILLS} times, some while a bulk response is in flight`, {
+    timeout: 600_000,
+  }, async () => {
+    const { logs, state } = scenarioDirs('kill9');
+    const es = await ElasticsearchStandIn.start({ seed: 21 });
+    const w = new Writer(logs);
+    let rss = 0;
+    const violations: string[] = [];
+    let killedMidRequest = 0;
+    let rng = 12345;
+    const rand = () => {
+      rng = (rng * 1103515245 + 12345) & 0x7fffffff;
+      return rng / 0x7fffffff;
+    };
+    try {
+      w.write(300);
+      for (let k = 0; k < KILLS; k++) {
+        es.faults.delayMs = k % 2 === 0 ? 150 : 0; // slow answers: the kill lands mid-request
+        es.faults.item429Rate = k % 3 === 0 ? 0.2 : 0;
+        const r = await startAnalyzer(state, logs, es.url);
+        const until = Date.now() + 150 + rand() * 600;
+        while (Date.now() < until) {
+          w.write(20 + Math.floor(rand() * 60));
+          await sleep(30);
+        }
+        const before = es.requests.filter((q) => q.status === 'closed' || q.status === 0).length;
+        await stopAnalyzer(r, 'SIGKILL');
+        await sleep(50);
+        if (es.requests.filter((q) => q.status === 'closed' || q.status === 0).length > before)
+          killedMidRequest++;
+        rss = Math.max(rss, r.maxRssMb);
+        violations.push(...checkpointViolations(state, w, es, new Set()));
+      }
+      es.faults.delayMs = 0;
+      es.faults.item429Rate = 0;
+      const r = await startAnalyzer(state, logs, es.url);
+      await waitIndexed(es, w, new Set(), 60_000);
+      assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
+      rss = Math.max(rss, r.maxRssMb);
+      assert.deepEqual(violations, [], 'checkpoint passed an unstored line');
+      assertOracle('kill9', es, w, rss);
+      figures.kill9!.killedMidRequest = killedMidRequest;
+    } finally {
+      await es.stop();
+    }
+  });
+
+  test('Elasticsearch refusing connections, with a restart of the analyzer during the outage', {
+    timeout: 180_000,
+  }, async () => {
+    const { logs, state } = scenarioDirs('refuse');
+    const es = await ElasticsearchStandIn.start({ seed: 22 });
+    const w = new Writer(logs);
+    try {
+      let r = await startAnalyzer(state, logs, es.url);
+      w.write(500);
+      await waitIndexed(es, w, new Set(), 20_000);
+      await es.down();
+      w.write(3000);
+      await sleep(1500);
+      const ready = await fetch(`http://127.0.0.1:${r.port}/readyz`).then((x) => x.status);
+      assert.notEqual(ready, 200, '/readyz fails while Elasticsearch is unreachable');
+      const v1 = checkpointViolations(state, w, es, new Set());
+      await stopAnalyzer(r, 'SIGKILL'); // restart during the outage
+      let rss = r.maxRssMb;
+      r = await startAnalyzer(state, logs, es.url);
+      w.write(500);
+      await sleep(1000);
+      await es.up();
+      await waitIndexed(es, w, new Set(), 60_000);
+      assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
+      rss = Math.max(rss, r.maxRssMb);
+      assert.deepEqual(v1, []);
+      assertOracle('refuse+restart', es, w, rss);
+    } finally {
+      await es.stop();
+    }
+  });
+
+  test('accepting but never answering, then a whole-request 429 storm', { timeout: 180_000 }, async () => {
+    const { logs, state } = scenarioDirs('hang');
+    const es = await ElasticsearchStandIn.start({ seed: 23 });
+    const w = new Writer(logs);
+    try {
+      es.faults.hang = 'after-index';
+      const r = await startAnalyzer(state, logs, es.url);
+      w.write(1000);
+      await sleep(2500);
+      const v1 = checkpointViolations(state, w, es, new Set());
+      es.faults.hang = false;
+      es.faults.wholeRequest429 = 40;
+      w.write(1000);
+      await waitIndexed(es, w, new Set(), 60_000);
+      assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
+      assert.deepEqual(v1, []);
+      assert.ok(es.counts.hung > 0 && es.counts.whole429 > 0, 'faults happened');
+      assertOracle('hang+429storm', es, w, r.maxRssMb);
+    } finally {
+      await es.stop();
+    }
+  });
+
+  test('30 % per-item 429 with 400s (dead letter) and 409s', { timeout: 180_000 }, async () => {
+    const { logs, state } = scenarioDirs('items');
+    const es = await ElasticsearchStandIn.start({ seed: 24 });
+    const w = new Writer(logs);
+    try {
+      es.faults.item429Rate = 0.3;
+      const rejected = new Set<number>();
+      es.faults.rejectDoc = (d) => {
+        const m = /seq=(\d+)/.exec(String(d.message));
+        return m && Number(m[1]) % 51 === 0 ? 'failed to parse field [message]' : null;
+      };
+      const r = await startAnalyzer(state, logs, es.url);
+      w.write(3000);
+      for (const l of w.lines) if (l.classified && l.seq % 51 === 0) rejected.add(l.seq);
+      await waitIndexed(es, w, rejected, 60_000);
+      // Kill and restart: the re-read lines come back as 409s.
+      await stopAnalyzer(r, 'SIGKILL');
+      const r2 = await startAnalyzer(state, logs, es.url, { CRUMBTRAIL_RESET_CHECKPOINTS: 'true' });
+      await sleep(3000);
+      assert.equal(await stopAnalyzer(r2, 'SIGTERM'), 0);
+      assert.ok(es.counts.conflicts > 0 && es.counts.item429 > 0, '409s and per-item 429s happened');
+      const dlq = readFileSync(join(state, 'es-dead-letter.ndjson'), 'utf8');
+      for (const s of rejected) assert.match(dlq, new RegExp(`seq=${s} `), `seq ${s} dead-lettered`);
+      assertOracle('item-faults', es, w, Math.max(r.maxRssMb, r2.maxRssMb), rejected);
+    } finally {
+      await es.stop();
+    }
+  });
+
+  test('rename rotation and copytruncate while Elasticsearch is slow', { timeout: 180_000 }, async () => {
+    const { logs, state } = scenarioDirs('rotate');
+    const es = await ElasticsearchStandIn.start({ seed: 25 });
+    const w = new Writer(logs);
+    try {
+      es.faults.delayMs = 200;
+      const r = await startAnalyzer(state, logs, es.url);
+      w.write(1000);
+      await sleep(500);
+      // Rename rotation: app.log → app.log.1 (still matched? no: *.log does not match .1), new app.log.
+      renameSync(w.path('app.log'), w.path('app-1.log'));
+      w.renamed('app.log', 'app-1.log');
+      w.write(1000);
+      await waitIndexed(es, w, new Set(), 60_000);
+      // copytruncate: copy, then truncate in place; the tailer must start the file over.
+      copyFileSync(w.path('app.log'), join(logs, 'app.log.copy'));
+      truncateSync(w.path('app.log'), 0);
+      w.truncated('app.log');
+      await sleep(700);
+      w.write(1000);
+      await waitIndexed(es, w, new Set(), 60_000);
+      assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
+      assertOracle('rotation', es, w, r.maxRssMb);
+    } finally {
+      await es.stop();
+    }
+  });
+
+  test('a 1 MB line, a 20 MB line, binary and invalid UTF-8 lines: truncated, the stream goes on', {
+    timeout: 180_000,
+  }, async () => {
+    const { logs, state } = scenarioDirs('big');
+    const es = await ElasticsearchStandIn.start({ seed: 26 });
+    const w = new Writer(logs);
+    try {
+      const r = await startAnalyzer(state, logs, es.url);
+      w.write(100);
+      const big = (mb: number) =>
+        Buffer.from(
+          `[2026-11-21 10:00:00.000] ERROR - [exchange] seq=${w.nextSeq()} service crashed ${'x'.repeat(mb * 1024 * 1024)}\n`,
+        );
+      w.raw(big(1));
+      w.raw(big(20));
+      w.raw(
+        Buffer.concat([
+          Buffer.from(`seq=${w.nextSeq()} `),
+          Buffer.from([0, 1, 2, 0xff, 0xfe]),
+          Buffer.from('\n'),
+        ]),
+      );
+      w.raw(
+        Buffer.concat([
+          Buffer.from(`[2026-11-21 10:00:00.000] ERROR - [exchange] seq=${w.nextSeq()} crashed `),
+          Buffer.from([0xc3, 0x28, 0xa0, 0xa1]),
+          Buffer.from('\n'),
+        ]),
+      );
+      w.write(100);
+      await waitIndexed(es, w, new Set(), 60_000);
+      assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
+      const truncated = [...es.docsIn(DS).values()].filter(
+        (d) => (d.crumbtrail as { truncated?: boolean }).truncated,
+      );
+      assert.ok(truncated.length >= 1, 'the huge lines were shipped truncated');
+      assertOracle('big+binary', es, w, r.maxRssMb);
+    } finally {
+      await es.stop();
+    }
+  });
+
+  test('checkpoint directory unwritable: reading pauses, readiness fails, nothing advances', {
+    timeout: 180_000,
+  }, async () => {
+    const { logs, state } = scenarioDirs('unwritable');
+    const es = await ElasticsearchStandIn.start({ seed: 28 });
+    const w = new Writer(logs);
+    try {
+      const r = await startAnalyzer(state, logs, es.url);
+      w.write(600);
+      await waitIndexed(es, w, new Set(), 30_000);
+      await sleep(500); // let the checkpoint land
+      // Running as root, permissions do not stop writes: a directory where the checkpoint file goes does.
+      const cpFile = join(state, 'checkpoints.json');
+      rmSync(cpFile, { force: true });
+      mkdirSync(join(cpFile, 'blocked'), { recursive: true });
+      w.write(300);
+      await sleep(1500);
+      const during = indexedSeqs(es).size;
+      w.write(3000);
+      await sleep(1500);
+      const ready = await fetch(`http://127.0.0.1:${r.port}/readyz`).then((x) => x.status);
+      const later = indexedSeqs(es).size;
+      const classifiedNow = w.lines.filter((l) => l.classified).length;
+      assert.notEqual(ready, 200, '/readyz fails while checkpoints cannot be written');
+      assert.equal(later, during, 'reading paused: nothing new shipped while checkpoints fail');
+      assert.ok(later < classifiedNow, 'the lines written during the failure wait');
+      rmSync(cpFile, { recursive: true, force: true });
+      await waitIndexed(es, w, new Set(), 60_000);
+      assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
+      assert.deepEqual(checkpointViolations(state, w, es, new Set()), []);
+      assertOracle('checkpoint-unwritable', es, w, r.maxRssMb);
+    } finally {
+      await es.stop();
+    }
+  });
+
+  test('SIGTERM under load: the checkpoint equals the last acknowledged offset', {
+    timeout: 180_000,
+  }, async () => {
+    const { logs, state } = scenarioDirs('sigterm');
+    const es = await ElasticsearchStandIn.start({ seed: 27 });
+    const w = new Writer(logs);
+    try {
+      es.faults.delayMs = 100;
+      const r = await startAnalyzer(state, logs, es.url);
+      const until = Date.now() + 1500;
+      while (Date.now() < until) {
+        w.write(200);
+        await sleep(20);
+      }
+      assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
+      const v = checkpointViolations(state, w, es, new Set());
+      assert.deepEqual(v, [], 'checkpoint past an unstored line');
+      // Everything before the checkpoint is stored; restart and the rest arrives without duplicates.
+      const cp = checkpoints(state).find((c) => c.path === w.path('app.log'));
+      assert.ok(cp && cp.offset > 0, 'a checkpoint was written');
+      es.faults.delayMs = 0;
+      const r2 = await startAnalyzer(state, logs, es.url);
+      await waitIndexed(es, w, new Set(), 60_000);
+      assert.equal(await stopAnalyzer(r2, 'SIGTERM'), 0);
+      assertOracle('sigterm', es, w, Math.max(r.maxRssMb, r2.maxRssMb));
+    } finally {
+      await es.stop();
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { differences, jsonAwareDifferences, omitKeys } from '../../provision/compare.ts';
+import { ConfigError, parseArgs, readDotEnv, secretValues } from '../../provision/config.ts';
+import { scrubber } from '../../provision/run.ts';
+
+const ROOT = '/nonexistent-crumbtrail-root';
+
+describe('provision config', () => {
+  test('defaults to the compose stack on localhost with the ports from env', () => {
+    const c = parseArgs([], { KIBANA_PORT: '15601' }, ROOT);
+    assert.equal(c.es.url, 'http://localhost:9200');
+    assert.equal(c.kibana.url, 'http://localhost:15601');
+    assert.equal(c.dryRun, false);
+    assert.deepEqual([...c.only], ['es', 'kibana', 'grafana', 'prometheus']);
+    assert.equal(c.retentionDays, 7);
+  });
+
+  test('flags override env; --only narrows; --dry-run', () => {
+    const c = parseArgs(
+      ['--dry-run', '--only', 'kibana,grafana', '--es-url', 'https://es.example:9243/'],
+      { ES_URL: 'http://x:1' },
+      ROOT,
+    );
+    assert.equal(c.es.url, 'https://es.example:9243');
+    assert.deepEqual([...c.only].sort(), ['grafana', 'kibana']);
+    assert.equal(c.dryRun, true);
+  });
+
+  test('credentials: API key wins, Kibana falls back to ES creds, Grafana token', () => {
+    const c = parseArgs([], { ES_API_KEY: 'k3y-value', GRAFANA_TOKEN: 'glsa_token' }, ROOT);
+    assert.equal(c.es.auth.kind, 'apiKey');
+    assert.equal(c.kibana.auth.kind, 'apiKey');
+    assert.equal(c.grafana.auth.kind, 'bearer');
+    assert.ok(secretValues(c).includes('k3y-value'));
+  });
+
+  test('bad input: one clear error naming the key', () => {
+    assert.throws(
+      () => parseArgs(['--only', 'kafka'], {}, ROOT),
+      (e: Error) => e instanceof ConfigError && /unknown service "kafka"/.test(e.message),
+    );
+    assert.throws(
+      () => parseArgs([], { ES_URL: 'localhost:9200' }, ROOT),
+      /ES_URL: "localhost:9200" is not an http\(s\) URL/,
+    );
+    assert.throws(() => parseArgs([], { RETENTION_DAYS: 'seven' }, ROOT), /RETENTION_DAYS/);
+    assert.throws(() => parseArgs(['--bogus'], {}, ROOT), /unknown flag --bogus/);
+    assert.throws(
+      () => parseArgs([], { ES_CA_CERT: '/no/such/ca.pem' }, ROOT),
+      /ES_CA_CERT: file \/no\/such\/ca.pem does not exist/,
+    );
+  });
+
+  test('.env is read for unset values; process env wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crumbtrail-env-'));
+    try {
+      writeFileSync(
+        join(dir, '.env'),
+        '# c\nES_PORT=19200\nKIBANA_URL="http://kb:5601"\nELASTIC_PASSWORD=from-dotenv # note\n',
+      );
+      assert.deepEqual(readDotEnv(join(dir, '.env')), {
+        ES_PORT: '19200',
+        KIBANA_URL: 'http://kb:5601',
+        ELASTIC_PASSWORD: 'from-dotenv',
+      });
+      const c = parseArgs([], { KIBANA_URL: 'http://override:1' }, dir);
+      assert.equal(c.es.url, 'http://localhost:19200');
+      assert.equal(c.kibana.url, 'http://override:1');
+      assert.equal(c.es.auth.kind === 'basic' && c.es.auth.password, 'from-dotenv');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('provision compare', () => {
+  test('server-added fields are ignored; changed or missing ones are reported', () => {
+    assert.deepEqual(
+      differences({ a: 1, b: { c: 'x' } }, { a: 1, b: { c: 'x', added: true }, version: 3 }),
+      [],
+    );
+    assert.deepEqual(differences({ a: 1, b: { c: 'x' } }, { a: 2, b: {} }), ['a', 'b.c']);
+    assert.deepEqual(differences({ list: [1, 2] }, { list: [1, 2, 3] }), ['list']);
+    assert.deepEqual(
+      differences({ n: 1, t: true }, { n: '1', t: 'true' }),
+      [],
+      'ES returns settings as strings',
+    );
+  });
+
+  test('JSON strings compare parsed (Kibana searchSourceJSON, esQuery)', () => {
+    assert.deepEqual(jsonAwareDifferences({ q: '{"a":1}' }, { q: '{ "a": 1, "b": 2 }' }), []);
+    assert.deepEqual(jsonAwareDifferences({ q: '{"a":1}' }, { q: '{"a":2}' }), ['q.a']);
+  });
+
+  test('omitKeys drops server-owned keys at any depth', () => {
+    assert.deepEqual(omitKeys({ id: 1, version: 2, panels: [{ id: 3, title: 't' }] }, ['version']), {
+      id: 1,
+      panels: [{ id: 3, title: 't' }],
+    });
+  });
+
+  test('scrubber hides secrets in printed lines', () => {
+    const scrub = scrubber(['s3cret-pass', 'ab']);
+    assert.equal(scrub('login with s3cret-pass failed; ab stays'), 'login with *** failed; ab stays');
+  });
+});

@@ -1,0 +1,299 @@
+// The service wiring with small stand-ins for the tailer and stages: counts, acks → checkpoints, idle flush,
+// backpressure, and the JSON API. The real modules are exercised in test/integration/service-*.test.ts.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { ClassifiedEvent, Level, LogEvent, RawLine } from '../../analyzer/src/core/types.ts';
+import type { Stage } from '../../analyzer/src/pipeline/stage.ts';
+import { AnalyzerService } from '../../analyzer/src/service/app.ts';
+import { loadConfig } from '../../analyzer/src/service/config.ts';
+import type { StageFactories } from '../../analyzer/src/service/stages.ts';
+import type { AckingSink } from '../../analyzer/src/sinks/sink.ts';
+import type { FollowedFile, LinesHandler, Tailer } from '../../analyzer/src/source/types.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ct-app-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Stands in for the file tailer: lines are fed by the test; commits are recorded. */
+class TailerStandIn implements Tailer {
+  readonly commits: [string, number][] = [];
+  paused = false;
+  file: FollowedFile = { fileId: 'f1', path: '/logs/a.log', readOffset: 0, committedOffset: 0, size: 0 };
+  private offset = 0;
+  constructor(private readonly onLines: LinesHandler) {}
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+  async commit(fileId: string, offset: number): Promise<void> {
+    this.commits.push([fileId, offset]);
+    this.file.committedOffset = offset;
+  }
+  async flushCheckpoints(): Promise<void> {}
+  files(): FollowedFile[] {
+    return [this.file];
+  }
+  ready(): boolean {
+    return true;
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+  }
+  stats() {
+    return {} as ReturnType<Tailer['stats']>;
+  }
+  async feed(texts: string[]): Promise<void> {
+    const lines: RawLine[] = texts.map((t, i) => {
+      const bytes = Buffer.from(t);
+      const line = {
+        source: this.file.path,
+        fileId: 'f1',
+        offset: this.offset,
+        nextOffset: this.offset + bytes.length + 1,
+        lineNo: i + 1,
+        bytes,
+      };
+      this.offset = line.nextOffset;
+      return line;
+    });
+    this.file.size = this.file.readOffset = this.offset;
+    await this.onLines(lines, this.file);
+  }
+}
+
+/** "LEVEL component message": a tiny parser; lines starting with a space are continuations. */
+const fakeStages: StageFactories = {
+  parse: () => ({
+    name: 'parse',
+    process(l: RawLine, emit: (e: LogEvent) => void) {
+      const text = l.bytes.toString();
+      if (text.startsWith('BOOM')) throw new Error('parser exploded');
+      const [level, component, ...rest] = text.split(' ');
+      emit({
+        source: l.source,
+        fileId: l.fileId,
+        offset: l.offset,
+        nextOffset: l.nextOffset,
+        lineNo: l.lineNo,
+        format: text.startsWith(' ') ? 'unparsed' : 'plain',
+        timestamp: Date.now(),
+        level: (level || 'UNKNOWN') as Level,
+        component: component ?? '',
+        message: rest.join(' '),
+        fields: {},
+      });
+    },
+  }),
+  multiline: (): Stage<LogEvent, LogEvent> => {
+    let held: LogEvent | null = null;
+    return {
+      name: 'multiline',
+      process(e, emit) {
+        if (e.format === 'unparsed' && held) {
+          held.nextOffset = e.nextOffset;
+          return;
+        }
+        if (held) emit(held);
+        held = e;
+      },
+      flush(emit) {
+        if (held) emit(held);
+        held = null;
+      },
+    };
+  },
+  classify: () => ({
+    name: 'classify',
+    process(e: LogEvent, emit: (c: ClassifiedEvent) => void) {
+      emit({
+        event: e,
+        breadcrumb: e.message.includes('<b>')
+          ? { event: e, category: 'trigger', symbol: '🔴', ruleId: 't', severity: 2 }
+          : null,
+      });
+    },
+  }),
+};
+
+async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function service(extra: string[] = [], sinks: AckingSink[] = []) {
+  let tailer!: TailerStandIn;
+  const config = loadConfig({
+    argv: [
+      '--glob',
+      '/logs/*.log',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--idle-flush-ms',
+      '50',
+      '--commit-interval-ms',
+      '20',
+      '--state-dir',
+      dir,
+      ...extra,
+    ],
+    env: {},
+    cwd: dir,
+  });
+  const svc = new AnalyzerService(config, {
+    createTailer: (_o, onLines) => {
+      tailer = new TailerStandIn(onLines);
+      return tailer;
+    },
+    stageFactories: fakeStages,
+    sinks: () => sinks,
+    incidents: () => ({ add: () => null }),
+    log: () => {},
+  });
+  return { svc, tailer: () => tailer };
+}
+
+describe('service wiring', () => {
+  test('events are counted, held events flushed at idle, and the checkpoint reaches the end', async () => {
+    const { svc, tailer } = service();
+    const addr = await svc.start();
+    try {
+      await tailer().feed(['INFO api hello', 'ERROR db down', ' at stack', 'INFO api <b>x</b>']);
+      await until(() => tailer().commits.at(-1)?.[1] === tailer().file.size, 'checkpoint at end of file');
+      const metrics = await (await fetch(`http://127.0.0.1:${addr.port}/metrics`)).text();
+      assert.match(metrics, /crumbtrail_log_lines_total\{level="INFO",component="api"\} 2/);
+      assert.match(metrics, /crumbtrail_log_lines_total\{level="ERROR",component="db"\} 1/);
+      assert.match(metrics, /crumbtrail_stage_events_in_total\{stage="multiline"\} 4/);
+      const stats = (await (await fetch(`http://127.0.0.1:${addr.port}/stats`)).json()) as {
+        totals: { events: number; linesRead: number };
+      };
+      assert.equal(stats.totals.events, 3);
+      assert.equal(stats.totals.linesRead, 4);
+      const crumbs = (await (
+        await fetch(`http://127.0.0.1:${addr.port}/api/breadcrumbs?category=trigger`)
+      ).json()) as { breadcrumbs: { message: string }[] };
+      assert.deepEqual(
+        crumbs.breadcrumbs.map((b) => b.message),
+        ['<b>x</b>'],
+      );
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  test('a stage that throws records the error and the checkpoint still moves past the line', async () => {
+    const { svc, tailer } = service();
+    const addr = await svc.start();
+    try {
+      await tailer().feed(['INFO api a', 'BOOM']);
+      await until(
+        () => tailer().commits.at(-1)?.[1] === tailer().file.size,
+        'checkpoint past the broken line',
+      );
+      const errors = (await (await fetch(`http://127.0.0.1:${addr.port}/errors`)).json()) as {
+        errors: { stage: string; line: string }[];
+      };
+      assert.deepEqual(
+        errors.errors.map((e) => [e.stage, e.line]),
+        [['parse', 'BOOM']],
+      );
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  test('a sink holds the checkpoint until it acks; saturation pauses the tailer', async () => {
+    const written: ClassifiedEvent[] = [];
+    let ack: ((k: string, off: number) => void) | null = null;
+    const sink: AckingSink = {
+      name: 'standin',
+      saturated: false,
+      accepts: (c) => c.breadcrumb !== null,
+      write: (c) => void written.push(c),
+      flush: async () => {},
+      close: async () => {},
+      ready: () => true,
+      stats: () => ({ queued: written.length }),
+    };
+    const { svc, tailer } = service([], [sink]);
+    ack = (k, off) => svc.ackTracker.ack(k, off);
+    await svc.start();
+    try {
+      await tailer().feed(['INFO api <b>1</b>', 'INFO api 2', 'INFO api 3']);
+      await until(() => written.length === 1, 'breadcrumb in the sink');
+      await new Promise((r) => setTimeout(r, 150));
+      assert.ok((tailer().commits.at(-1)?.[1] ?? 0) === 0, 'nothing committed before the sink acks');
+      ack('f1', written[0]!.event.nextOffset);
+      await until(() => tailer().commits.at(-1)?.[1] === tailer().file.size, 'checkpoint after the ack');
+      (sink as { saturated: boolean }).saturated = true;
+      await tailer().feed(['INFO api 4']);
+      assert.equal(tailer().paused, true);
+      (sink as { saturated: boolean }).saturated = false;
+      await until(() => !tailer().paused, 'resume after saturation clears');
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  test('--output writes JSON lines and --save-metrics a snapshot on stop', async () => {
+    const out = join(dir, 'out.jsonl');
+    const snap = join(dir, 'metrics.json');
+    const { svc, tailer } = service(['--output', out, '--save-metrics', snap]);
+    await svc.start();
+    await tailer().feed(['INFO api one', 'WARN api two']);
+    await svc.stop();
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: string });
+    assert.deepEqual(
+      lines.map((l) => l.level),
+      ['INFO', 'WARN'],
+    );
+    const saved = JSON.parse(readFileSync(snap, 'utf8')) as {
+      totals: { events: number };
+      metrics: { name: string }[];
+    };
+    assert.equal(saved.totals.events, 2);
+    assert.ok(saved.metrics.some((m) => m.name === 'crumbtrail_log_lines_total'));
+    assert.equal(tailer().commits.at(-1)?.[1], tailer().file.size);
+  });
+
+  test('Alertmanager webhook: POST stores, GET lists, a wrong body is a 400', async () => {
+    const { svc } = service();
+    const addr = await svc.start();
+    try {
+      const url = `http://127.0.0.1:${addr.port}/api/alerts`;
+      const payload = {
+        version: '4',
+        status: 'firing',
+        receiver: 'crumbtrail',
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'CrumbtrailCritical' },
+            annotations: {},
+            startsAt: '2026-01-01T00:00:00Z',
+            endsAt: '0001-01-01T00:00:00Z',
+            fingerprint: 'abc',
+          },
+        ],
+      };
+      assert.equal((await fetch(url, { method: 'POST', body: JSON.stringify(payload) })).status, 200);
+      assert.equal((await fetch(url, { method: 'POST', body: '{"nope":1}' })).status, 400);
+      const got = (await (await fetch(url)).json()) as { alerts: { labels: Record<string, string> }[] };
+      assert.equal(got.alerts[0]?.labels.alertname, 'CrumbtrailCritical');
+      assert.equal((await fetch(`http://127.0.0.1:${addr.port}/readyz`)).status, 200);
+      assert.equal((await fetch(`http://127.0.0.1:${addr.port}/api/breadcrumbs?severity=9`)).status, 400);
+    } finally {
+      await svc.stop();
+    }
+  });
+});
