@@ -3,7 +3,7 @@ import type { estypes } from '@elastic/elasticsearch';
 
 export const ILM_POLICY_NAME = 'crumbtrail-logs';
 
-/** Retention comes from RETENTION_DAYS (default 7) so a laptop disk does not fill up. */
+/** Retention comes from RETENTION_DAYS (default 30, as in .env.example) so a laptop disk does not fill up. */
 export function ilmPolicy(retentionDays: number): estypes.IlmPutLifecycleRequest {
   if (!Number.isInteger(retentionDays) || retentionDays < 1) {
     throw new Error(`RETENTION_DAYS must be a whole number of days >= 1 (got ${retentionDays})`);

@@ -148,7 +148,7 @@ export function parseArgs(
     caCert = readFileSync(env.ES_CA_CERT, 'utf8');
   }
 
-  const retention = Number(env.RETENTION_DAYS ?? '7');
+  const retention = Number(env.RETENTION_DAYS ?? '30'); // same default as .env.example and compose
   if (!Number.isInteger(retention) || retention < 1) {
     throw new ConfigError(
       `RETENTION_DAYS: expected a whole number of days >= 1 (got "${env.RETENTION_DAYS}")`,
