@@ -1,6 +1,6 @@
 // The incident drill: append a uniquely tagged scripted incident to the app-log volume, then follow it through
 // every hop of the stack, timing each one from the moment the lines were written. Reused by `npm run smoke`
-// and the live smoke tests.
+// and the live smoke tests; the native drill (provision/native-drill.ts) plugs its own hops into runHops.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@elastic/elasticsearch';
@@ -71,29 +71,65 @@ export async function injectDrill(cwd: string, drillId: string, lines: readonly 
   );
 }
 
-type Check = () => Promise<{ ok: boolean; detail: string }>;
+/** One hop's probe: `ok` once the drill reached it, `detail` says what was seen either way. */
+export type HopCheck = () => Promise<{ ok: boolean; detail: string }>;
+type Check = HopCheck;
 
-async function poll(
-  hop: string,
-  service: string,
-  started: number,
-  timeoutMs: number,
-  check: Check,
-): Promise<HopResult> {
+/** A hop of the drill: what it proves, whose logs explain its failure, and how to see it. */
+export interface Hop {
+  hop: string;
+  service: string;
+  check: HopCheck;
+}
+
+/** How long the hops may take (from the moment the lines were written) and how often to look. */
+export interface HopWait {
+  /** Epoch ms the drill lines were written: every latency is measured from here. */
+  started: number;
+  timeoutMs: number;
+  /** Pause between checks; the live stack is slow (3 s), the native one answers in well under a second. */
+  intervalMs?: number;
+}
+
+/** Polls one hop until it passes or the drill's deadline passes (bounded by count and time). */
+export async function pollHop(h: Hop, wait: HopWait): Promise<HopResult> {
+  const { hop, service } = h;
+  const intervalMs = wait.intervalMs ?? 3000;
   let detail = 'not checked yet';
-  const maxAttempts = Math.ceil(timeoutMs / 3000) + 1;
+  const maxAttempts = Math.ceil(wait.timeoutMs / intervalMs) + 1;
   for (let i = 0; i < maxAttempts; i++) {
     try {
-      const r = await check();
+      const r = await h.check();
       detail = r.detail;
-      if (r.ok) return { hop, service, ok: true, latencyMs: Date.now() - started, detail };
+      if (r.ok) return { hop, service, ok: true, latencyMs: Date.now() - wait.started, detail };
     } catch (err) {
       detail = (err as Error).message;
     }
-    if (Date.now() - started > timeoutMs) break;
-    await sleep(3000);
+    if (Date.now() - wait.started > wait.timeoutMs) break;
+    await sleep(intervalMs);
   }
-  return { hop, service, ok: false, latencyMs: Date.now() - started, detail };
+  return { hop, service, ok: false, latencyMs: Date.now() - wait.started, detail };
+}
+
+/** One progress line per hop, as the drill goes. */
+export function hopLine(r: HopResult): string {
+  return `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.hop.padEnd(34)} ${`${(r.latencyMs / 1000).toFixed(1)}s`.padStart(7)}  ${r.detail}`;
+}
+
+/** Runs the hops in order, printing each; stops at the first failing hop (later hops depend on it). */
+export async function runHops(
+  hops: readonly Hop[],
+  wait: HopWait,
+  print: (line: string) => void,
+): Promise<HopResult[]> {
+  const results: HopResult[] = [];
+  for (const h of hops) {
+    const r = await pollHop(h, wait);
+    results.push(r);
+    print(hopLine(r));
+    if (!r.ok) break;
+  }
+  return results;
 }
 
 async function esCount(es: Client, index: string, query: object): Promise<number> {
@@ -244,15 +280,11 @@ export async function runDrill(
     ],
   ];
 
-  const results: HopResult[] = [];
-  for (const [hop, service, check] of hops) {
-    const r = await poll(hop, service, started, t.hopTimeoutMs, check);
-    results.push(r);
-    print(
-      `  ${r.ok ? 'ok  ' : 'FAIL'} ${hop.padEnd(34)} ${`${(r.latencyMs / 1000).toFixed(1)}s`.padStart(7)}  ${r.detail}`,
-    );
-    if (!r.ok) break;
-  }
+  const results = await runHops(
+    hops.map(([hop, service, check]) => ({ hop, service, check })),
+    { started, timeoutMs: t.hopTimeoutMs },
+    print,
+  );
   return { drillId, hops: results };
 }
 

@@ -70,6 +70,8 @@ export class ElasticsearchStandIn {
     whole429: 0,
     whole503: 0,
     hung: 0,
+    /** _bulk requests whose client went away before the answer (killed, timed out). */
+    abandoned: 0,
   };
   /** Times an _id arrived while another open request (not answered, socket alive) held the same _id. */
   overlaps = 0;
@@ -229,7 +231,11 @@ export class ElasticsearchStandIn {
         else this.openIds.set(o.id, n);
       }
     };
-    res.on('close', release); // answered, or the client went away
+    res.on('close', () => {
+      // answered, or the client went away first
+      if (!res.writableEnded) this.counts.abandoned++;
+      release();
+    });
 
     if (this.faults.delayMs > 0) await new Promise((r) => setTimeout(r, this.faults.delayMs));
     if (res.destroyed) {

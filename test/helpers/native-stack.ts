@@ -298,6 +298,11 @@ export async function startNativeStack(opts: {
   analyzerTarget: string;
   webhook: WebhookRecorder;
   interval?: string;
+  /**
+   * Sends a receiver's webhooks somewhere other than the recorder (e.g. the `analyzer` receiver to the real
+   * analyzer's /api/alerts); receivers it returns undefined for go to the recorder.
+   */
+  receiverUrl?: (receiver: string) => string | undefined;
 }): Promise<NativeStack> {
   const dir = mkdtempSync(join(tmpdir(), 'crumbtrail-native-'));
   const started: ManagedProcess[] = [];
@@ -310,7 +315,7 @@ export async function startNativeStack(opts: {
     const amConfig = join(dir, 'alertmanager.yml');
     writeFileSync(
       amConfig,
-      rewriteAlertmanagerConfig((r) => opts.webhook.url(r)),
+      rewriteAlertmanagerConfig((r) => opts.receiverUrl?.(r) ?? opts.webhook.url(r)),
     );
     const alertmanager = await startProcess({
       name: 'alertmanager',
@@ -377,6 +382,84 @@ export async function waitForTargetUp(prometheusUrl: string, job: string, timeou
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`Prometheus target ${job} not up within ${timeoutMs} ms (last: ${last})`);
+}
+
+export const ANALYZER_SERVE = join(REPO_ROOT, 'analyzer/src/cli/serve.ts');
+
+export interface NativeAnalyzer {
+  process: ManagedProcess;
+  port: number;
+  /** http://127.0.0.1:port */
+  url: string;
+}
+
+/**
+ * The real analyzer service (analyzer/src/cli/serve.ts under tsx) on a loopback port, following `glob`,
+ * checkpoints in `stateDir`. CRUMBTRAIL_* is dropped from its environment, so it runs without the
+ * Elasticsearch sink and a developer's own settings cannot leak in.
+ */
+export async function startAnalyzer(opts: {
+  glob: string;
+  stateDir: string;
+  timeoutMs?: number;
+}): Promise<NativeAnalyzer> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CRUMBTRAIL_')) env[k] = v;
+  const proc = await startProcess({
+    name: 'analyzer',
+    bin: process.execPath,
+    args: [
+      '--import',
+      'tsx',
+      ANALYZER_SERVE,
+      '--glob',
+      opts.glob,
+      '--state-dir',
+      opts.stateDir,
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+    ],
+    readyUrl: `http://127.0.0.1:${port}/readyz`,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    env,
+    cwd: REPO_ROOT,
+  });
+  return { process: proc, port, url: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * Polls Prometheus until `query` has at least `samples` samples over the last minute (bounded): increase()
+ * needs two samples before a step to see it, so a drill written earlier would never fire.
+ */
+export async function waitForSamples(
+  prometheusUrl: string,
+  metric: string,
+  samples: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const q = encodeURIComponent(`count_over_time(${metric}[1m])`);
+  let last = 'no answer';
+  for (let i = 0; i < 10_000 && Date.now() < deadline; i++) {
+    try {
+      const res = await fetch(`${prometheusUrl}/api/v1/query?query=${q}`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      const body = (await res.json()) as { data?: { result?: Array<{ value: [number, string] }> } };
+      const n = Number(body.data?.result?.[0]?.value[1] ?? 0);
+      if (n >= samples) return;
+      last = `${n} samples`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(
+    `Prometheus has not scraped ${metric} ${samples} times within ${timeoutMs} ms (last: ${last})`,
+  );
 }
 
 /** Metric families the analyzer exports (the kit's fixed list), plus Prometheus' own `up`. */

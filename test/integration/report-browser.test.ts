@@ -135,7 +135,6 @@ describe('report.html in headless Chromium', { skip: browser ? false : 'no /usr/
         violations: (window as unknown as { __violations: string[] }).__violations,
       }));
       // Rendered text (what a reader sees), not textContent, which would include the script elements.
-      // biome-ignore lint/performance/useDomNodeTextContent: innerText is the point here (rendered text)
       const text = await page.locator('main').evaluate((el) => (el as HTMLElement).innerText);
       assert.equal(state.xss, undefined);
       assert.equal(state.imgs, 0);

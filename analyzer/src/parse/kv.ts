@@ -24,9 +24,11 @@ const isKeyChar = (c: number) =>
   (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
 const isKeyStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 // white space , ; ( [ {
-const isBefore = (c: number) => c === 32 || c === 9 || c === 44 || c === 59 || c === 40 || c === 91 || c === 123;
+const isBefore = (c: number) =>
+  c === 32 || c === 9 || c === 44 || c === 59 || c === 40 || c === 91 || c === 123;
 // white space , ; ) ] }
-const isValueEnd = (c: number) => c === 32 || c === 9 || c === 44 || c === 59 || c === 41 || c === 93 || c === 125;
+const isValueEnd = (c: number) =>
+  c === 32 || c === 9 || c === 44 || c === 59 || c === 41 || c === 93 || c === 125;
 
 /** Extract key=value pairs into `into` (existing keys win: JSON fields beat text). Cheap exit without '='. */
 export function extractKeyValues(message: string, into: Record<string, FieldValue>): void {
@@ -37,7 +39,11 @@ export function extractKeyValues(message: string, into: Record<string, FieldValu
     while (k >= 0 && eq - k <= 64 && isKeyChar(message.charCodeAt(k))) k--;
     const keyStart = k + 1;
     let next = eq + 1;
-    if (keyStart < eq && isKeyStart(message.charCodeAt(keyStart)) && (k < 0 || isBefore(message.charCodeAt(k)))) {
+    if (
+      keyStart < eq &&
+      isKeyStart(message.charCodeAt(keyStart)) &&
+      (k < 0 || isBefore(message.charCodeAt(k)))
+    ) {
       // Value: forwards from '='.
       const q = message.charCodeAt(eq + 1);
       let value: string | null = null;

@@ -78,7 +78,11 @@ function scan(text: string): PlainParts | null {
   const level = LEVEL_WORDS[word] ?? normaliseLevel(word);
   if (level === 'UNKNOWN') return null;
   // " - [component] "
-  if (text.charCodeAt(levelEnd + 1) !== 45 || text.charCodeAt(levelEnd + 2) !== 32 || text.charCodeAt(levelEnd + 3) !== 91)
+  if (
+    text.charCodeAt(levelEnd + 1) !== 45 ||
+    text.charCodeAt(levelEnd + 2) !== 32 ||
+    text.charCodeAt(levelEnd + 3) !== 91
+  )
     return null;
   const compEnd = text.indexOf(']', levelEnd + 4);
   if (compEnd < 0) return null;

@@ -35,11 +35,6 @@ export interface IncidentView {
 
 const MAX_MESSAGE = 500;
 
-/** A flat copy: slices (regex captures, .slice()) would pin the whole decoded line or chunk for the ring's life. */
-function owned(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
-}
-
 export function breadcrumbView(b: Breadcrumb, seenAt: number): BreadcrumbView {
   const e = b.event;
   return {
