@@ -1,16 +1,5 @@
 // Seeded randomness for the evaluation corpus: same seed, same corpus, on every machine.
-
-/** mulberry32: small, fast, good enough for synthetic data (not for anything secret). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../samples/prng.ts';
 
 export class Rng {
   private readonly next: () => number;
