@@ -5,6 +5,8 @@ import { ILM_POLICY_NAME } from './ilm-policy.ts';
 export const COMPONENT_TEMPLATE_NAME = 'crumbtrail-ecs-mappings';
 
 const keyword = { type: 'keyword', ignore_above: 1024 } as const;
+/** Stack traces and other multi-line text: wildcard for grep-like queries, a text sub-field for words (as ECS). */
+const longText = { type: 'wildcard', fields: { text: { type: 'match_only_text' } } } as const;
 
 export function componentTemplate(): estypes.ClusterPutComponentTemplateRequest {
   return {
@@ -51,9 +53,11 @@ export function componentTemplate(): estypes.ClusterPutComponentTemplateRequest 
             properties: {
               message: { type: 'match_only_text' },
               type: keyword,
-              stack_trace: { type: 'wildcard' },
+              stack_trace: longText,
             },
           },
+          // What the analyzer's sink writes (analyzer/src/sinks/elasticsearch/document.ts); the drift test
+          // (test/unit/es-template-coverage.test.ts) builds real documents and checks every leaf is mapped here.
           crumbtrail: {
             properties: {
               category: keyword,
@@ -61,8 +65,17 @@ export function componentTemplate(): estypes.ClusterPutComponentTemplateRequest 
               incident_id: keyword,
               lead_time_ms: { type: 'long' },
               rule_id: keyword,
-              severity: keyword,
+              // Our 1 (worst) … 5, a number so "severity <= 2" works; event.severity holds the ECS 0–99 scale.
+              severity: { type: 'byte' },
               drill_id: keyword,
+              file_id: keyword,
+              line_no: { type: 'long' },
+              format: keyword,
+              truncated: { type: 'boolean' },
+              unparsed_reason: keyword,
+              continuation_lines: { type: 'integer' },
+              continuation: longText,
+              // Parsed key=value / JSON fields: open-ended keys, one field in the mapping (no mapping explosion).
               fields: { type: 'flattened' },
             },
           },

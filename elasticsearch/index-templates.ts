@@ -1,5 +1,6 @@
 // Index templates for the three crumbtrail data streams. Priority 250 wins over the built-in `logs-*-*` (100).
 import type { estypes } from '@elastic/elasticsearch';
+import { anomalyMappings } from './anomaly-mappings.ts';
 import { COMPONENT_TEMPLATE_NAME } from './component-template.ts';
 import { INGEST_PIPELINE_NAME } from './ingest-pipeline.ts';
 
@@ -11,6 +12,8 @@ export interface DataStreamSpec {
   dataStream: string;
   /** Default ingest pipeline: only app logs are parsed in ES (the analyzer writes structured docs itself). */
   pipeline?: string;
+  /** Mappings for this stream only, on top of the shared component template. */
+  mappings?: () => estypes.MappingTypeMapping;
 }
 
 export const DATA_STREAMS: readonly DataStreamSpec[] = [
@@ -29,10 +32,14 @@ export const DATA_STREAMS: readonly DataStreamSpec[] = [
     template: 'crumbtrail-anomalies',
     pattern: 'logs-crumbtrail.anomalies-*',
     dataStream: 'logs-crumbtrail.anomalies-default',
+    mappings: anomalyMappings,
   },
 ];
 
 export function indexTemplate(spec: DataStreamSpec): estypes.IndicesPutIndexTemplateRequest {
+  const template: estypes.IndicesPutIndexTemplateIndexTemplateMapping = {};
+  if (spec.pipeline) template.settings = { index: { default_pipeline: spec.pipeline } };
+  if (spec.mappings) template.mappings = spec.mappings();
   return {
     name: spec.template,
     index_patterns: [spec.pattern],
@@ -40,8 +47,9 @@ export function indexTemplate(spec: DataStreamSpec): estypes.IndicesPutIndexTemp
     priority: INDEX_TEMPLATE_PRIORITY,
     composed_of: [COMPONENT_TEMPLATE_NAME],
     _meta: { managed_by: 'crumbtrail provision' },
-    // Only the app-log stream gets a default pipeline; the others send no `template` (ES omits an empty one).
-    ...(spec.pipeline ? { template: { settings: { index: { default_pipeline: spec.pipeline } } } } : {}),
+    // Only the app-log stream gets a default pipeline and only anomalies their own mappings; the breadcrumb
+    // template sends no `template` at all (ES omits an empty one, which the idempotency compare would trip on).
+    ...(Object.keys(template).length > 0 ? { template } : {}),
   } satisfies estypes.IndicesPutIndexTemplateRequest;
 }
 

@@ -43,7 +43,7 @@ export function drillLines(drillId: string, now = new Date()): string[] {
     new Date(now.getTime() + offsetMs).toISOString().replace('T', ' ').replace('Z', '');
   const svc = 'exchange-gateway';
   return [
-    `[${ts(0)}] WARNING - [${svc}] abnormal input: price feed gap detected drill_id=${drillId}`,
+    `[${ts(0)}] WARNING - [${svc}] abnormal input: malformed message in price feed drill_id=${drillId}`,
     `[${ts(100)}] ERROR - [${svc}] risk check bypassed for order burst drill_id=${drillId}`,
     `[${ts(200)}] ERROR - [${svc}] order queue saturated latency_ms=9500 drill_id=${drillId}`,
     `[${ts(300)}] CRITICAL - [${svc}] circuit breaker failed to trip drill_id=${drillId}`,

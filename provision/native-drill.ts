@@ -57,8 +57,8 @@ export class NativeDrillSetupError extends Error {}
 /** The binaries (and the analyzer source) the native drill needs, or why it cannot run here. */
 export function nativeDrillAvailable(): NativeBinaries | string {
   const bins = nativeBinaries();
-  if (typeof bins === 'string') return bins;
-  if (!existsSync(ANALYZER_SERVE)) return `skipped: ${ANALYZER_SERVE} does not exist`;
+  if (typeof bins === 'string') return bins.replace(/^skipped: /, '');
+  if (!existsSync(ANALYZER_SERVE)) return `${ANALYZER_SERVE} does not exist`;
   return bins;
 }
 

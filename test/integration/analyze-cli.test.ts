@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { BaselineHistory } from '../../analyzer/src/anomaly/baseline.ts';
+import { BucketClock } from '../../analyzer/src/anomaly/buckets.ts';
+import { DEFAULT_MAPPING, defaultAnomalyConfig } from '../../analyzer/src/anomaly/config.ts';
+import { AnomalyStore } from '../../analyzer/src/anomaly/store.ts';
+import type { AnomalyFindings } from '../../analyzer/src/core/types.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const CLI = 'analyzer/src/cli/analyze.ts';
@@ -43,6 +48,100 @@ describe('npm run analyze on the sample incident', () => {
       'self-contained: no external scripts or styles',
     );
     assert.match(readFileSync(join(out, 'critical-per-minute.svg'), 'utf8'), /<svg/);
+  });
+
+  test('anomalies: the summary line, anomalies.csv and the report section', async () => {
+    const r = await run;
+    assert.match(r.stdout, /\n {2}anomalies +\d+ +SEV1 \d+, .*baseline: this input\n/);
+    const rows = readFileSync(join(out, 'anomalies.csv'), 'utf8').trim().split('\r\n');
+    assert.equal(
+      rows[0],
+      'time,sev,series,value,mean,sigma,z,percentile,threshold,baseline,baseline_scope,fell_back,baseline_n',
+    );
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.equal(
+      (html.match(/<tr class="sev-row-/g) ?? []).length,
+      rows.length - 1,
+      'one table row per CSV row',
+    );
+    assert.match(html, /data-testid="anomaly-marker"/);
+    assert.match(readFileSync(join(out, 'critical-per-minute.svg'), 'utf8'), /data-testid="anomaly-marker"/);
+  });
+
+  test('what the engine finds in the flash crash, baseline learned from the hour itself', async () => {
+    const r = await runCli(CLI, ['samples/flash-crash.log', '--out', join(dir, 'fc-json'), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const { anomalies } = JSON.parse(r.stdout) as { anomalies: AnomalyFindings };
+    assert.equal(anomalies.baseline, 'input');
+    assert.equal(anomalies.samplesDropped, 0);
+    const at = (hhmm: string) => Date.parse(`2010-05-06T${hhmm}:00Z`);
+    const find = (series: string, hhmm: string) =>
+      anomalies.records.find((a) => a.series === series && a.at === at(hhmm));
+    // 14:44: two executions at stub quotes (ACN, EXC at $0.01) in a series that is 0 the rest of the hour.
+    const stub = find('pricing:errors', '14:44');
+    assert.ok(stub, JSON.stringify(anomalies.records));
+    assert.ok(stub.sev <= 2, `SEV${stub.sev}`);
+    assert.equal(stub.value, 2);
+    // 14:39: the market-data feed delayed 1900 ms against a p95 near 100 ms, the worst of the hour.
+    const feed = find('market-data:latency_ms.p95', '14:39');
+    assert.ok(feed);
+    assert.equal(feed.sev, 1);
+    assert.equal(anomalies.records[0], feed, 'worst first');
+    // 14:45: the halt itself is one CRITICAL line: a single event, so only SEV5 against a quiet series.
+    const halt = find('exchange-gateway:errors', '14:45');
+    assert.ok(halt);
+    assert.equal(halt.sev, 5);
+    assert.ok(anomalies.records.every((a) => a.sev === 5 || a.at === at('14:39') || a.at === at('14:44')));
+  });
+
+  test('--no-anomalies skips the pass; --anomaly-db judges against a store, read-only', async () => {
+    const off = join(dir, 'off');
+    const a = await runCli(CLI, ['samples/flash-crash.log', '--out', off, '--no-anomalies']);
+    assert.equal(a.code, 0, a.stderr);
+    assert.doesNotMatch(a.stdout, /anomalies/);
+    assert.ok(!existsSync(join(off, 'anomalies.csv')));
+    assert.ok(!readFileSync(join(off, 'report.html'), 'utf8').includes('id="anomalies"'));
+
+    const db = join(dir, 'anomalies.sqlite');
+    const history = new BaselineHistory(new BucketClock('UTC'), 0.01, 1024);
+    // Three days of one pricing error every minute at this hour: 2 at 14:44 is not unusual for this store.
+    const day = Date.parse('2010-05-06T14:00:00Z');
+    for (let d = 1; d <= 3; d++)
+      for (let m = 0; m < 60; m++)
+        history.add({
+          series: 'pricing:errors',
+          minute: day - d * 86_400_000 + m * 60_000,
+          value: 1 + (m % 2),
+        });
+    const store = new AnomalyStore(db);
+    store.replaceThresholds(
+      [history.compute('pricing:errors', DEFAULT_MAPPING, defaultAnomalyConfig()).model],
+      0,
+    );
+    store.close();
+    const b = await runCli(CLI, [
+      'samples/flash-crash.log',
+      '--out',
+      join(dir, 'db'),
+      '--anomaly-db',
+      db,
+      '--json',
+    ]);
+    assert.equal(b.code, 0, b.stderr);
+    const found = (JSON.parse(b.stdout) as { anomalies: AnomalyFindings }).anomalies;
+    assert.equal(found.baseline, 'store');
+    assert.equal(found.storePath, db);
+    assert.ok(found.judged >= 50, `the pricing minutes were judged (${found.judged})`);
+    assert.ok(
+      found.records.every((x) => x.series === 'pricing:errors'),
+      'only series the store knows',
+    );
+    assert.ok(!found.records.some((x) => x.at === Date.parse('2010-05-06T14:44:00Z')), '2 is normal there');
+
+    const bad = await runCli(CLI, ['samples/flash-crash.log', '--anomaly-db', join(dir, 'nope.sqlite')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--anomaly-db '.*nope\.sqlite': cannot open read-only/);
+    assert.equal(bad.stderr.trim().split('\n').length, 1, 'one line');
   });
 });
 

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
+import { OneShotAnomalies } from '../../analyzer/src/anomaly/oneshot.ts';
 import { chromiumPath, withChromium } from '../../analyzer/src/report/browser.ts';
 import { renderHtmlReport } from '../../analyzer/src/report/html.ts';
 import { writePngFromSvg } from '../../analyzer/src/report/png.ts';
-import { renderCriticalPerMinuteSvg } from '../../analyzer/src/report/svg.ts';
+import { renderCriticalPerMinuteSvg, SEV_COLOR } from '../../analyzer/src/report/svg.ts';
 import { flashCrashReport, XSS_IMG, XSS_SCRIPT } from '../helpers/report-fixtures.ts';
 
 const browser = chromiumPath();
@@ -169,5 +170,37 @@ describe('report.html in headless Chromium', { skip: browser ? false : 'no /usr/
     const png = join(shots, 'critical-per-minute.png');
     assert.equal(await writePngFromSvg(renderCriticalPerMinuteSvg(data.summary.perMinute), png), true);
     assert.ok(statSync(png).size > 2000);
+  });
+
+  test('the anomalies table renders one row per finding, with coloured SEV badges', async () => {
+    const fx = flashCrashReport({ noXss: true });
+    const crumbs = new Map(fx.allBreadcrumbs.map((b) => [b.event, b]));
+    // The fixture spans 27 minutes: a lower MIN_SAMPLES lets the engine judge it.
+    const pass = new OneShotAnomalies({ minSamples: 10 });
+    for (const e of fx.events) pass.push({ event: e, breadcrumb: crumbs.get(e) ?? null });
+    const anomalies = pass.finish();
+    assert.ok(anomalies.records.length > 0);
+    const file = join(dir, 'anomalies.html');
+    writeFileSync(file, renderHtmlReport({ ...fx.data, anomalies }));
+    await withChromium(async (ctx) => {
+      const page = ctx.pages()[0] ?? (await ctx.newPage());
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForSelector('html[data-ready="true"]', { timeout: 10_000 });
+      const rows = page.locator('[data-testid="anomaly-table"] tbody tr');
+      assert.equal(await rows.count(), anomalies.records.length);
+      assert.ok(await page.locator('[data-testid="anomaly-table"]').isVisible());
+      const worst = anomalies.records[0]!.sev;
+      const badge = rows.first().locator('.sev');
+      assert.equal(await badge.textContent(), `SEV${worst}`);
+      const bg = await badge.evaluate((el) => getComputedStyle(el).backgroundColor);
+      const hex = SEV_COLOR[worst];
+      const rgb = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(', ');
+      assert.equal(bg, `rgb(${rgb})`);
+      assert.match(
+        (await page.locator('[data-testid="anomaly-baseline"]').textContent()) ?? '',
+        /this input/,
+      );
+      await page.locator('#anomalies').screenshot({ path: join(shots, 'anomalies.png') });
+    });
   });
 });

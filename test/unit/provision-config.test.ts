@@ -16,7 +16,7 @@ describe('provision config', () => {
     assert.equal(c.kibana.url, 'http://localhost:15601');
     assert.equal(c.dryRun, false);
     assert.deepEqual([...c.only], ['es', 'kibana', 'grafana', 'prometheus']);
-    assert.equal(c.retentionDays, 7);
+    assert.equal(c.retentionDays, 30); // same default as .env.example and compose
   });
 
   test('flags override env; --only narrows; --dry-run', () => {

@@ -1,10 +1,40 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { OneShotAnomalies } from '../../analyzer/src/anomaly/oneshot.ts';
+import type { AnomalyFindings, ReportData } from '../../analyzer/src/core/types.ts';
 import { jsonForScript } from '../../analyzer/src/report/escape.ts';
 import { renderHtmlReport } from '../../analyzer/src/report/html.ts';
 import { assertTagsBalanced } from '../helpers/markup-check.ts';
 import { flashCrashReport, XSS_IMG, XSS_SCRIPT } from '../helpers/report-fixtures.ts';
+
+/** The engine's findings on the fixture (27 minutes: minSamples 10), plus one SEV1 whose series is markup. */
+function withAnomalies(fx: ReturnType<typeof flashCrashReport>): AnomalyFindings {
+  const crumbs = new Map(fx.allBreadcrumbs.map((b) => [b.event, b]));
+  const pass = new OneShotAnomalies({ minSamples: 10 });
+  for (const e of fx.events) pass.push({ event: e, breadcrumb: crumbs.get(e) ?? null });
+  const found = pass.finish();
+  const at =
+    fx.data.incidents[0]!.failure.event.timestamp! -
+    (fx.data.incidents[0]!.failure.event.timestamp! % 60_000);
+  found.records.unshift({
+    id: 'x',
+    series: `${XSS_IMG}:errors`,
+    at,
+    value: 40,
+    mean: 2,
+    sd: 1,
+    z: 38,
+    sev: 1,
+    percentile: 99.9,
+    threshold: 5,
+    scope: 'hour',
+    fellBack: true,
+    baselineN: 120,
+  });
+  found.bySev[1]++;
+  return found;
+}
 
 describe('jsonForScript', () => {
   test('cannot close the script element and round-trips through JSON.parse', () => {
@@ -73,5 +103,44 @@ describe('renderHtmlReport', () => {
     assertTagsBalanced(html);
     assert.match(html, /No incidents/);
     assert.match(html, /no timestamped events/);
+  });
+
+  test('anomalies: SEV badges, baseline "this input", one row per finding, chart bands, markup escaped', () => {
+    const fx = flashCrashReport({ noXss: true });
+    const found = withAnomalies(fx);
+    const data: ReportData = { ...fx.data, anomalies: found };
+    const html = renderHtmlReport(data);
+    assertTagsBalanced(html);
+    const table = /<table class="grid" data-testid="anomaly-table">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    assert.equal((table.match(/<tr class="sev-row-/g) ?? []).length, found.records.length);
+    assert.ok(found.records.length > 5, 'the engine found the single-event minutes of the fixture too');
+    assert.match(table, /<span class="sev sev-1">SEV1<\/span>/);
+    assert.match(table, /<span class="sev sev-5">SEV5<\/span>/);
+    assert.match(table, /hour <span class="muted">\(fallback\)<\/span>/);
+    assert.match(table, /<b>\+38<\/b>/);
+    assert.ok(!/<img\b/i.test(html), 'series text is escaped');
+    assert.match(html, /Baseline: <b>this input<\/b>/);
+    assert.match(html, /data-testid="stat-anomalies"/);
+    // SEV1–3 minutes become bands on the critical chart: only the injected SEV1 is that bad here.
+    assert.equal((html.match(/data-testid="anomaly-marker"/g) ?? []).length, 1);
+    assert.match(html, /\.sev-1\{--s:#/);
+  });
+
+  test('the anomaly section follows the pass: absent when off, honest when there was too little input', () => {
+    const fx = flashCrashReport({ noXss: true });
+    assert.ok(!renderHtmlReport(fx.data).includes('id="anomalies"'));
+    const thin: AnomalyFindings = {
+      baseline: 'input',
+      minSamples: 30,
+      series: 4,
+      samples: 80,
+      judged: 0,
+      samplesDropped: 0,
+      bySev: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
+      records: [],
+    };
+    const html = renderHtmlReport({ ...fx.data, anomalies: thin });
+    assert.match(html, /data-testid="anomaly-none">No series had 30 per-minute samples/);
+    assert.ok(!html.includes('data-testid="anomaly-table"'));
   });
 });

@@ -60,4 +60,32 @@ describe('formatTimeline', () => {
     data.openSignals = [];
     assert.match(formatTimeline(data, { color: false, symbols: true }), /No incidents/);
   });
+
+  test('one anomalies line: total, counts by SEV, and the baseline used', () => {
+    const { data } = flashCrashReport();
+    assert.doesNotMatch(formatTimeline(data, { color: false, symbols: true }), /anomalies/);
+    data.anomalies = {
+      baseline: 'input',
+      minSamples: 30,
+      series: 12,
+      samples: 700,
+      judged: 650,
+      samplesDropped: 0,
+      bySev: { 1: 1, 2: 2, 3: 0, 4: 0, 5: 7 },
+      records: [],
+    };
+    const out = formatTimeline(data, { color: false, symbols: false });
+    assert.match(out, /\n {2}anomalies +10 +SEV1 1, SEV2 2, SEV5 7, baseline: this input\n/);
+    data.anomalies = {
+      ...data.anomalies,
+      baseline: 'store',
+      storePath: '/var/lib/crumbtrail/anomalies.sqlite',
+    };
+    assert.match(
+      formatTimeline(data, { color: false, symbols: true }),
+      /anomalies +10 +SEV1 1 · SEV2 2 · SEV5 7 · baseline: store \/var\/lib\/crumbtrail\/anomalies\.sqlite/,
+    );
+    data.anomalies = { ...data.anomalies, judged: 0, bySev: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } };
+    assert.match(formatTimeline(data, { color: false, symbols: false }), /anomalies +0 +too little input/);
+  });
 });

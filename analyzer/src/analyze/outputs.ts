@@ -1,17 +1,19 @@
-// Writes the analysis outputs into the --out directory: breadcrumbs.csv, critical.csv, report.html,
-// critical-per-minute.svg (+ .png when Chromium is available and asked for).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Writes the analysis outputs into the --out directory: breadcrumbs.csv, critical.csv, anomalies.csv (when
+// the anomaly pass ran), report.html, critical-per-minute.svg (+ .png when Chromium is available and asked for).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Breadcrumb, ClassifiedEvent, ReportData } from '../core/types.ts';
-import { BreadcrumbCsvWriter, CriticalCsvWriter } from '../report/csv.ts';
+import { AnomalyCsvWriter, BreadcrumbCsvWriter, CriticalCsvWriter } from '../report/csv.ts';
 import { renderHtmlReport } from '../report/html.ts';
 import { writePngFromSvg } from '../report/png.ts';
-import { renderCriticalPerMinuteSvg } from '../report/svg.ts';
+import { anomalyMarkers, renderCriticalPerMinuteSvg } from '../report/svg.ts';
 import type { AnalyzeHooks } from './run.ts';
 
 export interface WrittenFiles {
   breadcrumbsCsv: string;
   criticalCsv: string;
+  /** null when the anomaly pass was off (--no-anomalies). */
+  anomaliesCsv: string | null;
   html: string;
   svg: string;
   png: string | null;
@@ -46,10 +48,14 @@ export class OutputWriter {
     const markers = data.incidents.flatMap((i) =>
       i.failure.event.timestamp === null ? [] : [{ time: i.failure.event.timestamp, label: i.id }],
     );
-    const svg = renderCriticalPerMinuteSvg(data.summary.perMinute, { markers });
+    const svg = renderCriticalPerMinuteSvg(data.summary.perMinute, {
+      markers,
+      anomalies: anomalyMarkers(data.anomalies?.records ?? []),
+    });
     const files: WrittenFiles = {
       breadcrumbsCsv: this.breadcrumbCsv.path,
       criticalCsv: this.criticalCsv.path,
+      anomaliesCsv: await this.writeAnomalies(data.anomalies),
       html: join(this.dir, 'report.html'),
       svg: join(this.dir, 'critical-per-minute.svg'),
       png: null,
@@ -61,6 +67,19 @@ export class OutputWriter {
       if (await writePngFromSvg(svg, png)) files.png = png;
     }
     return files;
+  }
+
+  private async writeAnomalies(found: ReportData['anomalies']): Promise<string | null> {
+    const path = join(this.dir, 'anomalies.csv');
+    if (!found) {
+      // An earlier run's file in the same --out would contradict this report.
+      rmSync(path, { force: true });
+      return null;
+    }
+    const csv = new AnomalyCsvWriter(path, found);
+    for (const a of found.records) await csv.write(a);
+    await csv.close();
+    return csv.path;
   }
 
   private async writeSettled(): Promise<void> {

@@ -2,6 +2,7 @@
 // Streams with constant memory: only the look-back window of breadcrumbs and capped samples are held.
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { OneShotAnomalies, type OneShotAnomalyOptions } from '../anomaly/oneshot.ts';
 import type { Breadcrumb, ClassifiedEvent, LogEvent, RawLine, ReportData } from '../core/types.ts';
 import { LineSplitter } from '../decode/lines.ts';
 import { MultilineStage, ParseStage } from '../parse/index.ts';
@@ -27,6 +28,8 @@ export interface AnalyzeOptions {
   tableCap?: number;
   /** Extra stages after parse/multiline (e.g. redaction), before classify. */
   extraStages?: Stage<LogEvent, LogEvent>[];
+  /** Per-minute anomaly pass (baseline: this input, or a store's thresholds); omit to skip it. */
+  anomalies?: OneShotAnomalyOptions;
 }
 
 export interface AnalyzeHooks {
@@ -54,6 +57,7 @@ export async function analyze(
     if (table.length < tableCap) table.push(b);
     hooks.onBreadcrumb?.(b);
   });
+  const anomalies = opts.anomalies ? new OneShotAnomalies(opts.anomalies) : null;
   const multiline = new MultilineStage();
   const pipeline = new Pipeline<RawLine, ClassifiedEvent>([
     new ParseStage(),
@@ -66,6 +70,7 @@ export async function analyze(
     for (const c of out) {
       summary.add(c);
       if (c.breadcrumb) incidents.add(c.breadcrumb);
+      anomalies?.push(c);
       const p = hooks.onEvent?.(c);
       if (p) await p;
     }
@@ -92,7 +97,9 @@ export async function analyze(
   }
   summary.setContinuationLines(multiline.folded);
   const openSignals = incidents.finish();
-  return {
+  // Before summary.finish(), so the reported duration includes the anomaly judgement.
+  const found = anomalies?.finish();
+  const data: ReportData = {
     generatedAt: Date.now(),
     summary: summary.finish(),
     incidents: incidents.incidents(),
@@ -100,4 +107,6 @@ export async function analyze(
     breadcrumbsTotal,
     openSignals,
   };
+  if (found) data.anomalies = found;
+  return data;
 }

@@ -1,9 +1,11 @@
 // `npm run bench`: corpus → (a) readline+regex reference, (b) the analyzer pipeline, (c) mtail --one_shot;
 // several repetitions each in a child process (so peak RSS is per run), median and min; then (b) at 10× the
-// lines for the memory bound. Figures are printed and saved; nothing here is asserted (machines are noisy).
+// lines for the memory bound; then (d) shipping throughput of the Elasticsearch sink into the stand-in.
+// Figures are printed and saved; nothing here is asserted (machines are noisy).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchShipping, type ShippingBenchResult } from '../sinks/elasticsearch/bench.ts';
 import type { ChildResult } from './child-result.ts';
 import { CORPUS_VERSION, writeCorpus } from './corpus.ts';
 import { runMtail } from './mtail.ts';
@@ -128,8 +130,38 @@ export async function runBench(o: BenchOptions): Promise<Record<string, unknown>
       `  ${fmt(big.lines)} lines in ${big.seconds.toFixed(1)} s (${fmt(big.lines / big.seconds)} lines/s); peak RSS ${(big.maxRssBytes / 2 ** 20).toFixed(0)} MiB vs ${b.peakRssMiB.toFixed(0)} MiB at ${fmt(b.lines)} (target ≤ 150 MiB, flat)`,
     );
   }
-  const result = { at: new Date().toISOString(), node: process.version, rows, ratioBA, ratioBC, big };
+  const shipping = await shippingFigures(o);
+  const result = {
+    at: new Date().toISOString(),
+    node: process.version,
+    rows,
+    ratioBA,
+    ratioBC,
+    big,
+    shipping,
+  };
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
   o.log(`saved ${join(dir, 'results.json')}`);
   return result;
+}
+
+/**
+ * (d) Documents per second from the sink, through the real client, bulk loop and acking, into the stand-in
+ * Elasticsearch (test/helpers/es-standin.ts). The stand-in answers at once, so this is our side of the wire:
+ * a real cluster indexes slower. Skipped (null) where the test helpers are absent, e.g. in the image.
+ */
+async function shippingFigures(o: BenchOptions): Promise<(ShippingBenchResult & { target: string }) | null> {
+  const docs = o.quick ? 10_000 : 50_000;
+  o.log('');
+  o.log(`(d) shipping ${fmt(docs)} breadcrumb documents through the Elasticsearch sink…`);
+  try {
+    const r = await benchShipping({ docs });
+    o.log(
+      `  ${fmt(r.docsPerSecond)} docs/s into the STAND-IN Elasticsearch (not a real cluster: it answers at once), ${fmt(r.bulkRequests)} _bulk requests, queue peak ${fmt(r.maxQueued)}, RSS ${r.rssMb} MiB`,
+    );
+    return { ...r, target: 'stand-in (test/helpers/es-standin.ts), not a real cluster' };
+  } catch (err) {
+    o.log(`  skipped: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
 }

@@ -4,6 +4,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { OutputWriter } from '../analyze/outputs.ts';
 import { type AnalyzeInput, analyze } from '../analyze/run.ts';
+import { AnomalyConfigError, anomalyConfigFromEnv } from '../anomaly/config.ts';
+import type { OneShotAnomalyOptions } from '../anomaly/oneshot.ts';
 import { formatTimeline } from '../report/terminal.ts';
 import { loadRules, RuleFileError } from '../rules/load.ts';
 import { parseDuration } from '../util/duration.ts';
@@ -21,6 +23,9 @@ options:
   --merge DURATION     failures/alerts this soon after a failure join its incident (default 2m)
   --max-line-bytes N   cut longer lines there (default 1048576)
   --png                also render critical-per-minute.png (needs Chromium)
+  --no-anomalies       skip the per-minute anomaly pass (anomalies.csv, the report's Anomalies section)
+  --anomaly-db FILE    judge against the learned baselines of an anomaly store (the service's
+                       <state-dir>/anomalies.sqlite, opened read-only) instead of this input's own
   --json               print the summary and incidents as JSON instead of the table
   --no-color           plain output (also when piped or NO_COLOR is set)
   --help               this text`;
@@ -38,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
       merge: { type: 'string', default: '2m' },
       'max-line-bytes': { type: 'string', default: String(1024 * 1024) },
       png: { type: 'boolean', default: false },
+      'no-anomalies': { type: 'boolean', default: false },
+      'anomaly-db': { type: 'string' },
       json: { type: 'boolean', default: false },
       'no-color': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -58,6 +65,9 @@ async function main(argv: string[]): Promise<number> {
   if (inputs.filter((i) => i.path === '-').length > 1)
     throw new UsageError("stdin ('-') can be given only once");
   const rules = loadRules(values.rules);
+  if (values['no-anomalies'] && values['anomaly-db'] !== undefined)
+    throw new UsageError('--anomaly-db and --no-anomalies contradict each other; give one');
+  const anomalies = values['no-anomalies'] ? undefined : await anomalyOptions(values['anomaly-db']);
 
   const out = new OutputWriter(values.out);
   const totalBytes = inputs.reduce((s, i) => s + (i.size ?? 0), 0);
@@ -67,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
       : undefined;
   const data = await analyze(
     inputs,
-    { rules, timeline: { lookbackMs, mergeMs }, maxLineBytes },
+    { rules, timeline: { lookbackMs, mergeMs }, maxLineBytes, anomalies },
     { ...out.hooks(), onProgress: progress },
   );
   progress?.(-1, 0);
@@ -76,7 +86,12 @@ async function main(argv: string[]): Promise<number> {
   if (values.json) {
     console.log(
       JSON.stringify(
-        { summary: { ...data.summary, perMinute: undefined }, incidents: data.incidents, files },
+        {
+          summary: { ...data.summary, perMinute: undefined },
+          incidents: data.incidents,
+          anomalies: data.anomalies,
+          files,
+        },
         null,
         2,
       ),
@@ -86,9 +101,14 @@ async function main(argv: string[]): Promise<number> {
     // Piped output has no width to respect: give messages room rather than cutting them short.
     const opts = { color, symbols: color, width: process.stdout.columns ?? 160 };
     process.stdout.write(`${formatTimeline(data, opts)}\n`);
-    const written = [files.breadcrumbsCsv, files.criticalCsv, files.html, files.svg, files.png].filter(
-      Boolean,
-    );
+    const written = [
+      files.breadcrumbsCsv,
+      files.criticalCsv,
+      files.anomaliesCsv,
+      files.html,
+      files.svg,
+      files.png,
+    ].filter(Boolean);
     process.stdout.write(`\nwrote ${written.join(', ')}\n`);
   }
   const parsed = data.summary.byFormat.plain + data.summary.byFormat.json;
@@ -106,6 +126,26 @@ function durationFlag(flag: string, text: string): number {
   const ms = parseDuration(text);
   if (ms === null || ms <= 0) throw new UsageError(`${flag} '${text}' is not a duration (e.g. 90s, 15m, 1h)`);
   return ms;
+}
+
+/** Anomaly settings from CRUMBTRAIL_ANOMALY_* (same series keys as the service), plus the store if given. */
+async function anomalyOptions(dbPath: string | undefined): Promise<OneShotAnomalyOptions> {
+  let config: OneShotAnomalyOptions['config'];
+  try {
+    config = anomalyConfigFromEnv(process.env);
+  } catch (err) {
+    if (err instanceof AnomalyConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (dbPath === undefined) return { config };
+  // Loaded on demand: the native SQLite module is only needed here.
+  const { AnomalyDbError, loadStoredBaselines } = await import('../anomaly/oneshot-store.ts');
+  try {
+    return { config, stored: { models: loadStoredBaselines(dbPath), path: dbPath } };
+  } catch (err) {
+    if (err instanceof AnomalyDbError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 function checkInput(path: string): AnalyzeInput {

@@ -12,9 +12,11 @@ import { ConfigError, loadConfig, USAGE } from '../service/config.ts';
 import type { MountedHandler } from '../service/http.ts';
 import { StageSpecError } from '../service/stages.ts';
 import {
-  createElasticsearchSink,
+  createServiceSink,
   EsConfigError,
   elasticsearchConfigFromEnv,
+  lineLogger,
+  secretScrubber,
 } from '../sinks/elasticsearch/index.ts';
 import { createTailer } from '../source/tailer.ts';
 
@@ -59,7 +61,18 @@ async function main(): Promise<void> {
     observers,
     mounted,
     sinks: ({ ackTracker }) =>
-      esConfig ? [createElasticsearchSink(esConfig, { acks: ackTracker, registry: metrics.registry })] : [],
+      esConfig
+        ? [
+            createServiceSink(esConfig, {
+              acks: ackTracker,
+              registry: metrics.registry,
+              // The service's own log line, scrubbed once more against the configured credentials.
+              log: lineLogger(log, secretScrubber(esConfig.auth)),
+              // Anomalies go to their own data stream as non-acked documents, bounded inside the sink.
+              anomalies: monitor,
+            }),
+          ]
+        : [],
     log,
   });
 

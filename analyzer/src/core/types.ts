@@ -198,4 +198,54 @@ export interface ReportData {
   breadcrumbsTotal: number;
   /** Signals not (yet) followed by a failure within the look-back window. */
   openSignals: Breadcrumb[];
+  /** Per-minute anomalies (absent when the pass was turned off, e.g. `--no-anomalies`). */
+  anomalies?: AnomalyFindings;
+}
+
+/**
+ * One per-minute series value the anomaly pass judged unusual (a subset of the engine's AnomalyRecord, so a
+ * stored record fits too). `sd` is the σ actually used for z (after the σ guard).
+ */
+export interface AnomalyFinding {
+  /** `${series}@${minute}`. */
+  id: string;
+  /** `<component>:errors`, `<component>:warns`, `<component>:crumb.<category>`, `<component>:<field>.p95` … */
+  series: string;
+  /** Epoch ms of the minute start. */
+  at: number;
+  value: number;
+  mean: number;
+  sd: number;
+  z: number;
+  /** 1 (worst) … 5. */
+  sev: 1 | 2 | 3 | 4 | 5;
+  /** The learned |z| percentile that was crossed (e.g. 99.9) and its threshold. */
+  percentile: number;
+  threshold: number;
+  /** Rung of the baseline ladder used (weekday×hour bucket → hour of day → global); fellBack when not the bucket. */
+  scope: 'bucket' | 'hour' | 'global';
+  fellBack: boolean;
+  /** Samples in the baseline cell used. */
+  baselineN: number;
+}
+
+/** What the one-shot anomaly pass found, and against what. */
+export interface AnomalyFindings {
+  /** 'input': baselines learned from this same input; 'store': an existing anomaly store (read-only). */
+  baseline: 'input' | 'store';
+  /** The store's path when baseline is 'store'. */
+  storePath?: string;
+  /** Samples a baseline cell needs before it is used (the ladder's MIN_SAMPLES). */
+  minSamples: number;
+  series: number;
+  /** Per-minute samples produced by the input. */
+  samples: number;
+  /** Samples that had a usable baseline (the rest: too little history for that series). */
+  judged: number;
+  /** Samples beyond the memory cap: neither learned nor judged (0 normally). */
+  samplesDropped: number;
+  /** Every finding counted by severity (1…5), even when `records` is capped. */
+  bySev: Record<1 | 2 | 3 | 4 | 5, number>;
+  /** Findings kept, worst first (severity, then |z|), at most the pass's record cap. */
+  records: AnomalyFinding[];
 }

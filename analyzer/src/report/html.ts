@@ -216,7 +216,7 @@ function baselineNote(a: AnomalyFindings): Markup {
   const ladder = html`each series' per-minute values against the weekday×hour bucket, else the same hour of day, else the series' global baseline, the first with at least <b>${num(a.minSamples)}</b> samples`;
   return a.baseline === 'store'
     ? html`Baseline: the anomaly store <code>${a.storePath ?? ''}</code> (its learned history, read-only): ${ladder}.`
-    : html`Baseline: <b>this input</b> (no stored history): ${ladder}, learned from the same input. A value is judged against a baseline it is part of, so only clear outliers reach SEV1–2.`;
+    : html`Baseline: <b>this input</b> (no stored history): ${ladder}, learned from the same input, each value left out of the baseline it is judged against.`;
 }
 
 function anomalySection(a: AnomalyFindings, maxRows: number): Markup {
@@ -232,7 +232,7 @@ ${
     : total === 0
       ? html`<p class="card muted" data-testid="anomaly-none">No anomalies: every judged value stayed inside its baseline's thresholds.</p>`
       : html`<div class="counts" data-testid="anomaly-counts">${SEVS.filter((s) => a.bySev[s] > 0).map((s) => html`<span class="chip">${sevBadge(s)} <b>${num(a.bySev[s])}</b></span>`)}</div>
-<div class="table-wrap"><table class="grid" data-testid="anomaly-table"><thead><tr><th>Sev</th><th>Time (UTC)</th><th>Series</th><th class="num">Value</th><th class="num">μ</th><th class="num">σ</th><th class="num">z</th><th>Baseline</th></tr></thead><tbody>
+<div class="table-wrap"><table class="grid" data-testid="anomaly-table"><thead><tr><th>Sev</th><th>Time (UTC)</th><th>Series</th><th class="num">Value</th><th class="num greek">μ</th><th class="num greek">σ</th><th class="num">z</th><th>Baseline</th></tr></thead><tbody>
 ${rows.map((r) => html`<tr class="sev-row-${r.sev}" data-sev="${r.sev}"><td>${sevBadge(r.sev)}</td><td class="mono nowrap">${utcDateTime(r.at).slice(0, 16)}</td><td class="mono">${r.series}</td><td class="num">${dec(r.value)}</td><td class="num">${dec(r.mean)}</td><td class="num">${dec(r.sd)}</td><td class="num"><b>${dec(r.z, true)}</b></td><td class="nowrap" title="|z| ≥ ${dec(r.threshold)} (p${r.percentile} of the baseline's |z|)">${scope(r)} <span class="muted">n=${num(r.baselineN)}</span></td></tr>`)}
 </tbody></table></div>${rows.length < total ? html`<p class="note" data-testid="anomaly-cap">Worst ${num(rows.length)} of ${num(total)} shown; ${a.records.length < total ? html`the worst ${num(a.records.length)} are` : 'all are'} in <code>anomalies.csv</code>.</p>` : ''}`
 }
@@ -341,7 +341,7 @@ table.grid{border-collapse:collapse;width:100%;font-size:.86rem;background:var(-
 .filters input{flex:1 1 280px}.filters select{max-width:16rem}.more{margin-top:10px;cursor:pointer}
 .note{color:var(--muted);font-size:.88rem}.overview td.msg{min-width:200px}.overview th{white-space:nowrap}
 footer{margin-top:40px;color:var(--muted);font-size:.8rem}
-.sev{display:inline-block;border-radius:4px;padding:0 6px;font-size:.74rem;font-weight:700;letter-spacing:.03em;color:#fff;background:var(--s)}
+.grid th.greek{text-transform:none;font-size:.9rem}.sev{display:inline-block;border-radius:4px;padding:0 6px;font-size:.74rem;font-weight:700;letter-spacing:.03em;color:#fff;background:var(--s)}
 ${cats}${lvls}${sevs}`;
 }
 

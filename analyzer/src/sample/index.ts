@@ -1,7 +1,7 @@
 // Stage 'sample' (off by default): keeps every WARN-and-above event and a consistent fraction of the rest.
 // "Consistent" means by a hash of the trace id (else of the message), so a sampled trace is kept whole and the
 // same line is kept or dropped the same way on every run and every replica.
-import { LEVEL_RANK, type Level, type LogEvent } from '../core/types.ts';
+import { type ClassifiedEvent, LEVEL_RANK, type Level, type LogEvent } from '../core/types.ts';
 import type { Stage } from '../pipeline/stage.ts';
 
 export interface SampleOptions {
@@ -62,4 +62,50 @@ export class SampleStage implements Stage<LogEvent, LogEvent> {
   process(e: LogEvent, emit: (e: LogEvent) => void): void {
     if (this.keeps(e)) emit(e);
   }
+}
+
+/**
+ * Stage 'sample' as the live service runs it: after classify, so it sees what the rules said. Every breadcrumb is
+ * kept whatever its level (an INFO "limit bypassed" line is a signal), and so is every event at or above
+ * `keepFrom`; the rest is sampled like SampleStage. Running after classify costs the classifier's time on lines
+ * that are then dropped, but it is the only place where "never drop a breadcrumb" can be guaranteed.
+ */
+export class ClassifiedSampleStage implements Stage<ClassifiedEvent, ClassifiedEvent> {
+  readonly name = 'sample';
+  private readonly sampler: SampleStage;
+
+  constructor(opts: SampleOptions) {
+    this.sampler = new SampleStage(opts);
+  }
+
+  keeps(item: ClassifiedEvent): boolean {
+    return item.breadcrumb !== null || this.sampler.keeps(item.event);
+  }
+
+  process(item: ClassifiedEvent, emit: (e: ClassifiedEvent) => void): void {
+    if (this.keeps(item)) emit(item);
+  }
+}
+
+/**
+ * `pipeline.sample` from the config file: `{ rate: 0 < r <= 1, keepFrom?: LEVEL }`; null when sampling is off
+ * (absent, or rate 1). Bad values throw SampleConfigError naming the key.
+ */
+export function parseSampleOptions(raw: unknown, where = 'pipeline.sample'): SampleOptions | null {
+  if (raw === undefined || raw === null || raw === false) return null;
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new SampleConfigError(`${where}: must be a mapping like { rate: 0.1, keepFrom: WARN }`);
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (k !== 'rate' && k !== 'keepFrom')
+      throw new SampleConfigError(`${where}.${k}: unknown key; known: rate, keepFrom`);
+  const rate = o.rate;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > 1)
+    throw new SampleConfigError(
+      `${where}.rate: ${JSON.stringify(rate)} is not a fraction in (0, 1]; e.g. 0.1 keeps 10 % of plain lines`,
+    );
+  const keep = o.keepFrom === undefined ? 'WARN' : String(o.keepFrom).toUpperCase();
+  if (!(keep in LEVEL_RANK))
+    throw new SampleConfigError(`${where}.keepFrom: "${keep}" is not a level (e.g. WARN, ERROR)`);
+  return rate >= 1 ? null : { rate, keepFrom: keep as Level };
 }

@@ -18,11 +18,13 @@ import { HttpService, type MountedHandler, type RouteTable } from './http.ts';
 import { JsonLinesWriter } from './output.ts';
 import { RecentHistory } from './recent.ts';
 import { apiRoutes, dashboardRoutes, type Readiness } from './routes.ts';
-import { buildPipeline, defaultStageFactories, type StageFactories } from './stages.ts';
+import { buildPipeline, createStageFactories, type StageFactories } from './stages.ts';
 
 /** The incident builder as the service uses it (IncidentBuilder fits; tests may pass a fake). */
 export interface IncidentSink {
   add(b: Breadcrumb): Incident | null;
+  /** Shutdown: close the open incident and settle the signals still in the look-back window. */
+  finish?(): unknown;
 }
 
 /** Something that sees every classified event but does not ack (the anomaly monitor). */
@@ -102,7 +104,8 @@ export class AnalyzerService {
     this.metrics =
       deps.metrics ??
       new AnalyzerMetrics({ componentCap: config.componentLabelCap, fileCap: config.fileLabelCap });
-    this.pipeline = buildPipeline(config.pipeline, deps.stageFactories ?? defaultStageFactories, {
+    const factories = deps.stageFactories ?? createStageFactories(this.metrics.registry);
+    this.pipeline = buildPipeline(config.pipeline, factories, {
       trace: config.trace,
     });
     const onSettled = (): void => {};
@@ -162,6 +165,7 @@ export class AnalyzerService {
     for (let i = 0; this.busy > 0 && i < 1000 && this.now() < deadline; i++)
       await new Promise((r) => setTimeout(r, 10));
     this.flushPipeline();
+    this.incidentSink.finish?.();
     for (const o of this.observers) o.flush?.();
     await Promise.all(this.sinks.map((s) => s.flush(Math.max(0, deadline - this.now()))));
     await this.committing;

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { SampleConfigError, samplingFromEnv } from '../sample/index.ts';
 import { type PipelineSpec, parsePipelineSpec } from './pipeline-spec.ts';
 
 export type ConfigSource = 'flag' | 'env' | 'file' | 'default';
@@ -133,6 +134,8 @@ export const USAGE = `Usage: npm start -- --glob '/var/log/app/*.log' [options]
   --trace                keep per-line traces (/trace)
   --save-metrics FILE    JSON snapshot of the metrics on exit
   --ship all|breadcrumbs what goes to Elasticsearch (CRUMBTRAIL_ES_URL enables the sink)
+  sampling (off by default): CRUMBTRAIL_SAMPLE_RATE=0.1 [CRUMBTRAIL_SAMPLE_KEEP_FROM=WARN] or pipeline.sample
+                         in --config; breadcrumbs and WARN+ lines are always kept
   --no-anomalies         do not run the anomaly monitor`;
 
 type Raw = { value: unknown; source: ConfigSource };
@@ -252,6 +255,16 @@ export function loadConfig(input: LoadConfigInput): ServiceConfig {
   }
   cfg.globs = cfg.globs.map((g) => (isAbsolute(g) ? g : resolve(cwd, g)));
   if (cfg.rules) cfg.pipeline.rules = cfg.rules;
+  // Sampling from the environment (CRUMBTRAIL_SAMPLE_RATE, CRUMBTRAIL_SAMPLE_KEEP_FROM) wins over pipeline.sample.
+  if (input.env.CRUMBTRAIL_SAMPLE_RATE?.trim()) {
+    try {
+      cfg.pipeline.sample = samplingFromEnv(input.env);
+    } catch (err) {
+      if (!(err instanceof SampleConfigError)) throw err;
+      const [key, ...reason] = err.message.split(': ');
+      throw new ConfigError(key!, 'env', reason.join(': '));
+    }
+  }
   if (cfg.host.trim() === '')
     throw new ConfigError(
       flagOrKey(KEYS.find((s) => s.key === 'host')!, raw.get('host')?.source ?? 'default'),

@@ -1,10 +1,14 @@
 // The pipeline section of the config file: which stages run, in which order, with which options.
 //   pipeline:
-//     stages: [parse, multiline, redact, classify]   # parse first, classify last; multiline/redact optional
+//     stages: [parse, multiline, redact, classify, sample]  # parse first; classify last, or followed by sample
 //     multiline: { enabled: true }
 //     classify: { rules: analyzer/rules/default.yml }
-//     redact: { ... }                                  # handed as-is to the redact stage's factory
-export const STAGE_NAMES = ['parse', 'multiline', 'redact', 'classify'] as const;
+//     redact: { defaults: true, patterns: [{ name, regex, flags?, replacement?, precheck? }] }
+//     sample: { rate: 0.1, keepFrom: WARN }              # off unless given; env CRUMBTRAIL_SAMPLE_RATE overrides
+// The default chain is parse → multiline → redact → classify (→ sample when pipeline.sample is set).
+import { parseSampleOptions, SampleConfigError, type SampleOptions } from '../sample/index.ts';
+
+export const STAGE_NAMES = ['parse', 'multiline', 'redact', 'classify', 'sample'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export interface PipelineSpec {
@@ -14,6 +18,8 @@ export interface PipelineSpec {
   /** Rule file for classify; null = the shipped defaults. */
   rules: string | null;
   redact: Record<string, unknown>;
+  /** Sampling after classify (never drops a breadcrumb); null or absent = off. */
+  sample?: SampleOptions | null;
 }
 
 type Fail = (key: string, reason: string) => Error;
@@ -21,10 +27,10 @@ type Fail = (key: string, reason: string) => Error;
 export function parsePipelineSpec(raw: unknown, fail: Fail): PipelineSpec {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('', 'must be a mapping');
   const o = raw as Record<string, unknown>;
-  const known = new Set(['stages', 'multiline', 'classify', 'redact']);
+  const known = new Set(['stages', 'multiline', 'classify', 'redact', 'sample']);
   for (const k of Object.keys(o))
     if (!known.has(k)) throw fail(k, `unknown key; known: ${[...known].join(', ')}`);
-  const spec: PipelineSpec = { stages: null, multiline: true, rules: null, redact: {} };
+  const spec: PipelineSpec = { stages: null, multiline: true, rules: null, redact: {}, sample: null };
 
   if (o.stages !== undefined) {
     if (!Array.isArray(o.stages)) throw fail('stages', 'must be a list of stage names');
@@ -37,8 +43,14 @@ export function parsePipelineSpec(raw: unknown, fail: Fail): PipelineSpec {
       stages.push(s as StageName);
     }
     if (stages[0] !== 'parse') throw fail('stages', 'must start with parse (lines become events there)');
-    if (stages[stages.length - 1] !== 'classify')
-      throw fail('stages', 'must end with classify (the service consumes classified events)');
+    const tail = stages.at(-1) === 'sample' ? stages.slice(0, -1) : stages;
+    if (stages.includes('sample') && stages.at(-1) !== 'sample')
+      throw fail('stages', 'sample must come last, right after classify (so it never drops a breadcrumb)');
+    if (tail.at(-1) !== 'classify')
+      throw fail(
+        'stages',
+        'must end with classify, optionally followed by sample (the service consumes classified events)',
+      );
     spec.stages = stages;
   }
   if (o.multiline !== undefined) {
@@ -66,6 +78,15 @@ export function parsePipelineSpec(raw: unknown, fail: Fail): PipelineSpec {
     if (typeof o.redact !== 'object' || o.redact === null || Array.isArray(o.redact))
       throw fail('redact', 'must be a mapping');
     spec.redact = o.redact as Record<string, unknown>;
+  }
+  if (o.sample !== undefined) {
+    try {
+      spec.sample = parseSampleOptions(o.sample, 'sample');
+    } catch (err) {
+      if (!(err instanceof SampleConfigError)) throw err;
+      const [key, ...reason] = err.message.split(': ');
+      throw fail(key!, reason.join(': '));
+    }
   }
   return spec;
 }

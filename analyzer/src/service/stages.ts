@@ -1,11 +1,19 @@
 // Builds the observable pipeline from the PipelineSpec. Stage constructors are injected (StageFactories) so
 // tests can run the service with small fakes and so a new stage plugs in with one line here.
+//
+// Default chain: parse → multiline → redact → classify, then sample when pipeline.sample is set. Redaction runs
+// before classify so that nothing downstream (rules, metrics, incidents, anomalies, --output, Elasticsearch)
+// ever sees a secret. Sampling runs after classify: it sees the breadcrumb, so it can keep every breadcrumb of
+// any level, plus every event at or above keepFrom (WARN), and thin out only the plain lines that matched no rule.
+import type { Registry } from 'prom-client';
 import type { ClassifiedEvent, LogEvent, RawLine } from '../core/types.ts';
 import { MultilineStage, ParseStage } from '../parse/index.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import type { Stage } from '../pipeline/stage.ts';
+import { createRedactStage, RedactionConfigError } from '../redact/index.ts';
 import { Classifier, ClassifyStage } from '../rules/classify.ts';
 import { loadRules } from '../rules/load.ts';
+import { ClassifiedSampleStage, SampleConfigError, type SampleOptions } from '../sample/index.ts';
 import type { PipelineSpec, StageName } from './pipeline-spec.ts';
 
 export interface StageFactories {
@@ -13,16 +21,25 @@ export interface StageFactories {
   multiline: () => Stage<LogEvent, LogEvent>;
   /** null = the shipped default rules. */
   classify: (rulesPath: string | null) => Stage<LogEvent, ClassifiedEvent>;
-  /** Present once the redact stage exists (Elasticsearch sink work); options are pipeline.redact. */
+  /** Options are pipeline.redact; absent in test fakes (then the default chain has no redact stage). */
   redact?: (options: Record<string, unknown>) => Stage<LogEvent, LogEvent>;
+  /** Options are pipeline.sample (or CRUMBTRAIL_SAMPLE_*); runs after classify. */
+  sample?: (options: SampleOptions) => Stage<ClassifiedEvent, ClassifiedEvent>;
 }
 
-export const defaultStageFactories: StageFactories = {
-  parse: () => new ParseStage(),
-  multiline: () => new MultilineStage(),
-  classify: (rules) => new ClassifyStage(new Classifier(rules ? loadRules(rules) : loadRules())),
-  // redact: (opts) => createRedactStage(opts),   ← one line once analyzer/src/redact (or sinks/…) exports it
-};
+/** The real stages; `registry` receives crumbtrail_redactions_total{pattern}. */
+export function createStageFactories(registry?: Registry): StageFactories {
+  return {
+    parse: () => new ParseStage(),
+    multiline: () => new MultilineStage(),
+    classify: (rules) => new ClassifyStage(new Classifier(rules ? loadRules(rules) : loadRules())),
+    redact: (opts) => createRedactStage(opts, registry),
+    sample: (opts) => new ClassifiedSampleStage(opts),
+  };
+}
+
+/** The real stages without a metrics registry (benchmarks, one-shot tools). */
+export const defaultStageFactories: StageFactories = createStageFactories();
 
 export class StageSpecError extends Error {}
 
@@ -33,8 +50,13 @@ export function resolveStageNames(spec: PipelineSpec, factories: StageFactories)
     'multiline',
     ...(factories.redact ? ['redact' as const] : []),
     'classify',
+    ...(spec.sample ? ['sample' as const] : []),
   ];
-  return names.filter((n) => n !== 'multiline' || spec.multiline);
+  if (spec.sample && !names.includes('sample'))
+    throw new StageSpecError(
+      'pipeline.sample is set but pipeline.stages does not list sample; add it after classify or drop pipeline.sample',
+    );
+  return names.filter((n) => (n !== 'multiline' || spec.multiline) && (n !== 'sample' || spec.sample));
 }
 
 export function buildStages(spec: PipelineSpec, factories: StageFactories): Stage<never, unknown>[] {
@@ -45,9 +67,18 @@ function buildStage(name: StageName, spec: PipelineSpec, factories: StageFactori
   if (name === 'parse') return factories.parse() as Stage<never, unknown>;
   if (name === 'multiline') return factories.multiline() as Stage<never, unknown>;
   if (name === 'classify') return factories.classify(spec.rules) as Stage<never, unknown>;
-  if (!factories.redact)
-    throw new StageSpecError('pipeline.stages lists redact, but this build has no redact stage');
-  return factories.redact(spec.redact) as Stage<never, unknown>;
+  const factory = name === 'redact' ? factories.redact : factories.sample;
+  if (!factory)
+    throw new StageSpecError(`pipeline.stages lists ${name}, but this build has no ${name} stage`);
+  try {
+    if (name === 'redact') return factories.redact!(spec.redact) as Stage<never, unknown>;
+    return factories.sample!(spec.sample!) as Stage<never, unknown>;
+  } catch (err) {
+    // Bad stage options are configuration errors: one line naming the key, exit 2 (serve.ts).
+    if (err instanceof RedactionConfigError || err instanceof SampleConfigError)
+      throw new StageSpecError(err.message);
+    throw err;
+  }
 }
 
 export function buildPipeline(

@@ -32,7 +32,7 @@ export function createAction(index: string, id: string): estypes.BulkOperationCo
  * Our severity 1 (worst) … 5 on ECS's event.severity, using Elastic Security's risk scale (critical 99, high 73,
  * medium 47, low 21), so "higher is worse" holds as Kibana users expect. Ours stays in crumbtrail.severity.
  */
-const ECS_SEVERITY: Readonly<Record<1 | 2 | 3 | 4 | 5, number>> = { 1: 99, 2: 73, 3: 47, 4: 21, 5: 0 };
+export const ECS_SEVERITY: Readonly<Record<1 | 2 | 3 | 4 | 5, number>> = { 1: 99, 2: 73, 3: 47, 4: 21, 5: 0 };
 
 const ERRORISH: ReadonlySet<Level> = new Set(['ERROR', 'CRITICAL', 'FATAL']);
 const MAX_FIELDS = 100;

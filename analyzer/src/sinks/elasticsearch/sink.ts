@@ -39,8 +39,18 @@ export interface ElasticsearchSinkDeps {
 }
 
 export interface ElasticsearchSink extends AckingSink {
-  /** Queue any document (e.g. an anomaly) for `index` with a caller-chosen idempotent `id`. */
-  writeDocument(index: string, id: string, doc: Record<string, unknown>, onStored?: () => void): void;
+  /**
+   * Queue any document that is not a log event (e.g. an anomaly) for `index` with a caller-chosen idempotent `id`.
+   * Nothing is acked for it. Such documents may fill at most a tenth of the queue (documentQueueCap), so they can
+   * never hold the service in backpressure on their own; past that bound (or once closed) the document is refused:
+   * false is returned and it is counted in stats().documentsDropped.
+   */
+  writeDocument(index: string, id: string, doc: Record<string, unknown>, onStored?: () => void): boolean;
+}
+
+/** Non-acked documents (anomalies) the queue holds at most: a tenth of maxQueueEvents, at least one. */
+export function documentQueueCap(cfg: Pick<ElasticsearchSinkConfig, 'maxQueueEvents'>): number {
+  return Math.max(1, Math.floor(cfg.maxQueueEvents / 10));
 }
 
 interface QueueItem {
@@ -86,6 +96,10 @@ class EsSink implements ElasticsearchSink {
   private retry: QueueItem[] = [];
   private queuedItems = 0; // pending + retry + in flight
   private queuedBytes = 0;
+  /** Queued or in-flight items that carry no ack (writeDocument), bounded by documentQueueCap. */
+  private queuedDocuments = 0;
+  private documentsDropped = 0;
+  private readonly maxDocuments: number;
   private waitingBytes = 0; // pending + retry, not in flight: the byte trigger of a batch
   private inFlightRequests = 0;
   private readonly controllers = new Set<AbortController>();
@@ -119,6 +133,7 @@ class EsSink implements ElasticsearchSink {
     this.log = deps.log ?? stderrLogger;
     this.random = deps.random ?? Math.random;
     this.dataset = datasetOf(cfg.dataStream);
+    this.maxDocuments = documentQueueCap(cfg);
     this.client = new Client({
       node: cfg.url,
       ...(cfg.auth ? { auth: cfg.auth } : {}),
@@ -154,9 +169,21 @@ class EsSink implements ElasticsearchSink {
     this.enqueue(this.cfg.dataStream, id, doc, { ackKey: key, nextOffset: e.nextOffset });
   }
 
-  writeDocument(index: string, id: string, doc: Record<string, unknown>, onStored?: () => void): void {
-    if (this.closed) return;
+  writeDocument(index: string, id: string, doc: Record<string, unknown>, onStored?: () => void): boolean {
+    if (this.closed || this.queuedDocuments >= this.maxDocuments) {
+      this.documentsDropped++;
+      // First refusal, then every 100th: an outage must not turn into a log flood.
+      if (!this.closed && this.documentsDropped % 100 === 1)
+        this.log.warn('document queue full; document not shipped', {
+          index,
+          dropped: this.documentsDropped,
+          cap: this.maxDocuments,
+        });
+      return false;
+    }
+    this.queuedDocuments++;
     this.enqueue(index, id, doc, onStored ? { onStored } : {});
+    return true;
   }
 
   get saturated(): boolean {
@@ -201,6 +228,8 @@ class EsSink implements ElasticsearchSink {
       saturated: this.isSaturated,
       queued: this.queuedItems,
       queuedBytes: this.queuedBytes,
+      queuedDocuments: this.queuedDocuments,
+      documentsDropped: this.documentsDropped,
       inFlightRequests: this.inFlightRequests,
       written: this.counts.written,
       acked: this.counts.acked,
@@ -481,6 +510,7 @@ class EsSink implements ElasticsearchSink {
     this.counts.acked++;
     this.metrics.acked.inc();
     if (it.ackKey !== undefined && it.nextOffset !== undefined) this.acks.ack(it.ackKey, it.nextOffset);
+    else this.queuedDocuments--;
     it.onStored?.();
   }
 
