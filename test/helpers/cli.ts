@@ -9,13 +9,21 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(
-  script: string,
-  args: string[],
-  opts: { input?: string | Buffer; env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
-): Promise<CliResult> {
+export interface CliOptions {
+  input?: string | Buffer;
+  env?: Record<string, string>;
+  cwd?: string;
+  timeoutMs?: number;
+  /** Run as users do (`npm run analyze` → scripts/launch.mjs, a bundle on plain node) instead of via tsx. */
+  launcher?: boolean;
+}
+
+export function runCli(script: string, args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  const name = /cli\/([a-z-]+)\.ts$/.exec(script)?.[1];
+  const argv =
+    opts.launcher && name ? ['scripts/launch.mjs', name, ...args] : ['--import', 'tsx', script, ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    const child = spawn(process.execPath, argv, {
       cwd: opts.cwd ?? REPO_ROOT,
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],

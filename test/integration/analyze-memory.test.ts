@@ -16,6 +16,7 @@ test('1,000,000 lines: peak RSS under 200 MB, every line accounted for', { timeo
   const started = performance.now();
   const r = await runCli('analyzer/src/cli/analyze.ts', [log, '--out', join(dir, 'out'), '--json'], {
     env: { CRUMBTRAIL_REPORT_RSS: '1' },
+    launcher: true,
     timeoutMs: 580_000,
   });
   const seconds = (performance.now() - started) / 1000;
@@ -23,7 +24,7 @@ test('1,000,000 lines: peak RSS under 200 MB, every line accounted for', { timeo
   const kib = Number(/crumbtrail-max-rss-kib=(\d+)/.exec(r.stderr)?.[1]);
   assert.ok(kib > 0, 'the child reported its peak RSS');
   const res = JSON.parse(r.stdout) as {
-    summary: { lines: number; events: number; continuationLines: number };
+    summary: { lines: number; events: number; continuationLines: number; byLevel: Record<string, number> };
     incidents: unknown[];
   };
   assert.equal(res.summary.lines, 1_000_000);

@@ -8,8 +8,8 @@ import { ConfigError, loadConfig } from '../../analyzer/src/service/config.ts';
 const dir = mkdtempSync(join(tmpdir(), 'ct-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function load(argv: string[], env: Record<string, string> = {}, inContainer = false) {
-  return loadConfig({ argv, env, cwd: dir, inContainer });
+function load(argv: string[], env: Record<string, string> = {}) {
+  return loadConfig({ argv, env, cwd: dir });
 }
 
 function configError(fn: () => unknown): ConfigError {
@@ -23,11 +23,11 @@ function configError(fn: () => unknown): ConfigError {
 }
 
 describe('service config', () => {
-  test('defaults: port 9464, loopback host outside a container, 0.0.0.0 inside', () => {
+  test('defaults: port 9464, loopback host (the image opts in to 0.0.0.0 via CRUMBTRAIL_HOST)', () => {
     const c = load(['--glob', '/var/log/*.log']);
     assert.equal(c.port, 9464);
     assert.equal(c.host, '127.0.0.1');
-    assert.equal(load(['--glob', '/x.log'], {}, true).host, '0.0.0.0');
+    assert.equal(load(['--glob', '/x.log'], { CRUMBTRAIL_HOST: '0.0.0.0' }).host, '0.0.0.0');
     assert.deepEqual(c.globs, ['/var/log/*.log']);
     assert.equal(c.stateDir, join(dir, '.crumbtrail/state'));
   });

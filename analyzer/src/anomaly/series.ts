@@ -15,6 +15,15 @@ interface MinuteAcc {
 
 /** Per-minute cap on kept duration values per series (memory bound under floods). */
 const MAX_DURATIONS_PER_MINUTE = 5000;
+const KEY_CACHE_MAX = 4096;
+
+interface ComponentKeys {
+  comp: string;
+  errKey: string;
+  warnKey: string;
+  crumb: Map<string, string>;
+  duration: Map<string, string>;
+}
 
 export interface AggregatorStats {
   events: number;
@@ -31,6 +40,8 @@ export class SeriesAggregator {
   private readonly durationSeries = new Set<string>();
   private readonly open = new Map<number, MinuteAcc>();
   private newest = Number.NEGATIVE_INFINITY;
+  private lastHorizonMinute = Number.NEGATIVE_INFINITY;
+  private readonly keyCache = new Map<string, ComponentKeys>();
   /** Start of the last closed minute; events before the minute after it are late. */
   private lastClosed: number | null = null;
   private readonly counters = { events: 0, untimed: 0, late: 0 };
@@ -88,10 +99,10 @@ export class SeriesAggregator {
       this.counters.late++;
       return;
     }
-    const comp = this.component(e.component);
-    // Registering errors/warns at the first event of a component lets quiet minutes count as zeros.
-    const errKey = this.key(this.countSeries, `${comp}:errors`);
-    const warnKey = this.key(this.countSeries, `${comp}:warns`);
+    const keys = this.keysOf(e.component);
+    const comp = keys.comp;
+    const errKey = keys.errKey;
+    const warnKey = keys.warnKey;
     let acc = this.open.get(m);
     if (!acc) {
       acc = { counts: new Map(), durations: new Map() };
@@ -99,12 +110,23 @@ export class SeriesAggregator {
     }
     if (ERROR_LEVELS.has(e.level)) bump(acc.counts, errKey);
     else if (e.level === 'WARN') bump(acc.counts, warnKey);
-    if (item.breadcrumb)
-      bump(acc.counts, this.key(this.countSeries, `${comp}:crumb.${item.breadcrumb.category}`));
+    if (item.breadcrumb) {
+      const cat = item.breadcrumb.category;
+      let k = keys.crumb.get(cat);
+      if (k === undefined) {
+        k = this.key(this.countSeries, `${comp}:crumb.${cat}`);
+        keys.crumb.set(cat, k);
+      }
+      bump(acc.counts, k);
+    }
     for (const f of this.cfg.durationFields) {
       const v = e.fields[f];
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-      const k = this.key(this.durationSeries, `${comp}:${f}.${this.cfg.durationStat}`);
+      let k = keys.duration.get(f);
+      if (k === undefined) {
+        k = this.key(this.durationSeries, `${comp}:${f}.${this.cfg.durationStat}`);
+        keys.duration.set(f, k);
+      }
       let arr = acc.durations.get(k);
       if (!arr) {
         arr = [];
@@ -114,8 +136,33 @@ export class SeriesAggregator {
     }
     if (e.timestamp > this.newest) {
       this.newest = e.timestamp;
-      this.closeUpTo(this.newest - this.cfg.allowedLatenessMs);
+      // Minutes can only close when the lateness horizon crosses a minute boundary: check once per minute.
+      const horizon = this.newest - this.cfg.allowedLatenessMs;
+      if (minuteOf(horizon) !== this.lastHorizonMinute) {
+        this.lastHorizonMinute = minuteOf(horizon);
+        this.closeUpTo(horizon);
+      }
     }
+  }
+
+  /**
+   * Series keys per raw component name, built once: building `${comp}:errors` strings per event was the
+   * aggregator's main cost. The cache is bounded; past it, keys are built as before.
+   */
+  private keysOf(raw: string): ComponentKeys {
+    const cached = this.keyCache.get(raw);
+    if (cached !== undefined) return cached;
+    const comp = this.component(raw);
+    // Registering errors/warns at the first event of a component lets quiet minutes count as zeros.
+    const keys: ComponentKeys = {
+      comp,
+      errKey: this.key(this.countSeries, `${comp}:errors`),
+      warnKey: this.key(this.countSeries, `${comp}:warns`),
+      crumb: new Map(),
+      duration: new Map(),
+    };
+    if (this.keyCache.size < KEY_CACHE_MAX) this.keyCache.set((' ' + raw).slice(1), keys);
+    return keys;
   }
 
   /** Close every minute that ends at or before `t`. */

@@ -25,7 +25,7 @@ export interface ServiceConfig {
   resetCheckpoints: boolean;
   startAt: 'beginning' | 'end';
   port: number;
-  /** Default 127.0.0.1; 0.0.0.0 inside a container (/.dockerenv present), where the port is published. */
+  /** Default 127.0.0.1 (secure by default); the image sets CRUMBTRAIL_HOST=0.0.0.0, where the port is published. */
   host: string;
   /** Serve the dashboard page at / (default true). */
   dashboard: boolean;
@@ -128,7 +128,7 @@ export const USAGE = `Usage: npm start -- --glob '/var/log/app/*.log' [options]
   --config FILE          service + pipeline config (YAML/JSON; CRUMBTRAIL_CONFIG)
   --rules FILE           breadcrumb rule file (CRUMBTRAIL_RULES)
   --port N               HTTP port (CRUMBTRAIL_PORT, default 9464)
-  --host ADDR            bind address (CRUMBTRAIL_HOST; default 127.0.0.1, 0.0.0.0 in a container)
+  --host ADDR            bind address (CRUMBTRAIL_HOST; default 127.0.0.1; the container image sets 0.0.0.0)
   --dashboard / --no-dashboard, --dashboard-port N
   --output FILE          write processed events as JSON lines
   --trace                keep per-line traces (/trace)
@@ -144,8 +144,6 @@ export interface LoadConfigInput {
   argv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   cwd?: string;
-  /** Whether we run in a container (decides the default host). Default: /.dockerenv exists. */
-  inContainer?: boolean;
 }
 
 export function loadConfig(input: LoadConfigInput): ServiceConfig {
@@ -212,7 +210,6 @@ export function loadConfig(input: LoadConfigInput): ServiceConfig {
     }
   }
 
-  const inContainer = input.inContainer ?? existsSync('/.dockerenv');
   const get = <T>(key: string, fallback: T): T => {
     const r = raw.get(key);
     if (!r) return fallback;
@@ -225,7 +222,7 @@ export function loadConfig(input: LoadConfigInput): ServiceConfig {
     resetCheckpoints: get('resetCheckpoints', false),
     startAt: get('startAt', 'beginning'),
     port: get('port', 9464),
-    host: get('host', inContainer ? '0.0.0.0' : '127.0.0.1'),
+    host: get('host', '127.0.0.1'),
     dashboard: get('dashboard', true),
     dashboardPort: get<number | null>('dashboardPort', null),
     output: nullablePath(get<string | null>('output', null), cwd),
