@@ -1,7 +1,7 @@
 // One typed service config from file (YAML/JSON, --config) + env (CRUMBTRAIL_*) + flags, in that order of
 // precedence (flags win). Everything is validated at start; a bad value throws ConfigError naming the key and
 // where it came from, and the CLI prints that one line and exits 2.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SampleConfigError, samplingFromEnv } from '../sample/index.ts';
