@@ -189,3 +189,19 @@ describe('key=value scanner edge cases', () => {
     assert.deepEqual(kv('9x=1 url=http://h/p?a=1 e= done'), { url: 'http://h/p?a=1' });
   });
 });
+
+describe('LineSplitter and the caller’s buffer', () => {
+  test('by default lines are copies: a caller reusing its read buffer does not corrupt them', () => {
+    const s = new LineSplitter('f');
+    const buf = Buffer.from('first\n');
+    const lines = s.push(buf);
+    buf.write('XXXXX\n');
+    assert.equal(lines[0]!.bytes.toString(), 'first');
+  });
+  test('with chunksAreFresh lines are views into the chunk (no copy)', () => {
+    const s = new LineSplitter('f', 0, { chunksAreFresh: true });
+    const buf = Buffer.from('first\n');
+    const lines = s.push(buf);
+    assert.equal(lines[0]!.bytes.buffer, buf.buffer);
+  });
+});

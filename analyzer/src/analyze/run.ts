@@ -78,7 +78,11 @@ export async function analyze(
 
   let bytesRead = 0;
   for (const input of inputs) {
-    const splitter = new LineSplitter(input.path, 0, { maxLineBytes: opts.maxLineBytes });
+    // Read streams hand out a new buffer per chunk, so lines can borrow it rather than copy.
+    const splitter = new LineSplitter(input.path, 0, {
+      maxLineBytes: opts.maxLineBytes,
+      chunksAreFresh: true,
+    });
     const stream: Readable =
       input.path === '-' ? process.stdin : createReadStream(input.path, { highWaterMark: 64 * 1024 });
     for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -11,10 +11,16 @@ export interface LineSplitterOptions {
   maxLineBytes?: number;
   /** Line number of the first line (for resumed reads the true number is unknown: 1 is fine). */
   firstLineNo?: number;
+  /**
+   * The caller never reuses a chunk's memory after push() (e.g. a fresh buffer per read): lines may then be
+   * views into it instead of copies. Default false (copy), which is safe for callers that read into one buffer.
+   */
+  chunksAreFresh?: boolean;
 }
 
 export class LineSplitter {
   private readonly maxLineBytes: number;
+  private readonly borrow: boolean;
   /** Held bytes of the unterminated tail (at most maxLineBytes). */
   private held: Buffer[] = [];
   private heldBytes = 0;
@@ -29,6 +35,7 @@ export class LineSplitter {
     opts: LineSplitterOptions = {},
   ) {
     this.maxLineBytes = opts.maxLineBytes ?? 1024 * 1024;
+    this.borrow = opts.chunksAreFresh ?? false;
     this.lineStart = startOffset;
     this.lineNo = opts.firstLineNo ?? 1;
   }
@@ -58,14 +65,11 @@ export class LineSplitter {
       let bytes: Buffer;
       let truncated = this.lineBytesSeen > this.heldBytes;
       if (this.heldBytes === 0 && !truncated) {
-        // Fast path: the whole line is inside this chunk. A view, not a copy: lines are parsed and dropped
-        // batch by batch, so the view pins the read buffer only until the batch is done.
-        if (piece.length > this.maxLineBytes) {
-          bytes = piece.subarray(0, this.maxLineBytes);
-          truncated = true;
-        } else {
-          bytes = piece;
-        }
+        // Fast path: the whole line is inside this chunk. With fresh chunks a view, not a copy: lines are
+        // parsed and dropped batch by batch, so the view pins the chunk only until its batch is done.
+        const whole = piece.length > this.maxLineBytes ? piece.subarray(0, this.maxLineBytes) : piece;
+        if (whole !== piece) truncated = true;
+        bytes = this.borrow ? whole : Buffer.from(whole);
       } else {
         const room = this.maxLineBytes - this.heldBytes;
         if (piece.length > room) truncated = true;

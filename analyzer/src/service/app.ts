@@ -161,6 +161,8 @@ export class AnalyzerService {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     const deadline = this.now() + this.config.shutdownTimeoutMs;
+    // The tailer lists only open files and stop() closes them: remember them for the final commit.
+    const files = this.tailer?.files() ?? [];
     await this.tailer?.stop();
     for (let i = 0; this.busy > 0 && i < 1000 && this.now() < deadline; i++)
       await new Promise((r) => setTimeout(r, 10));
@@ -169,7 +171,7 @@ export class AnalyzerService {
     for (const o of this.observers) o.flush?.();
     await Promise.all(this.sinks.map((s) => s.flush(Math.max(0, deadline - this.now()))));
     await this.committing;
-    await this.commit();
+    await this.commit(files);
     await this.tailer?.flushCheckpoints();
     await Promise.all(this.sinks.map((s) => s.close()));
     for (const o of this.observers) o.close?.();
@@ -370,11 +372,11 @@ export class AnalyzerService {
   }
 
   /** Persist what is safe: acked offsets; or, when nothing is in flight or held, everything delivered. */
-  private async commit(): Promise<void> {
+  private async commit(files: readonly FollowedFile[] = this.tailer?.files() ?? []): Promise<void> {
     if (!this.tailer) return;
     const quiet = this.busy === 0 && !this.holding && this.ackTracker.inFlight() === 0;
     const writes: Promise<void>[] = [];
-    for (const f of this.tailer.files()) {
+    for (const f of files) {
       let target = Math.max(this.ackTracker.committed(f.fileId), this.ackTracker.committed(f.path));
       // Lines a stage dropped produce no event to ack; once everything is handled, the whole delivered
       // prefix is safe.

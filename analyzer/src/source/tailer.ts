@@ -277,7 +277,7 @@ export function createTailer(opts: TailerOptions, onLines: LinesHandler): Tailer
         path: p,
         fh,
         readPos: start,
-        splitter: new LineSplitter(p, start, { maxLineBytes }),
+        splitter: new LineSplitter(p, start, { maxLineBytes, chunksAreFresh: true }),
         size,
         detachedAt: undefined,
         deleted: false,
@@ -338,7 +338,6 @@ export function createTailer(opts: TailerOptions, onLines: LinesHandler): Tailer
   // ---- reading ----------------------------------------------------------------------------------------------
 
   async function pumpLoop(t: Tracked): Promise<void> {
-    let buf: Buffer | undefined;
     for (let guard = 0; guard < 1_000_000; guard++) {
       if (!canRead() || t.closing) return;
       t.again = false;
@@ -354,10 +353,12 @@ export function createTailer(opts: TailerOptions, onLines: LinesHandler): Tailer
         if (t.detachedAt !== undefined && Date.now() - t.lastGrowthAt >= closeInactiveMs) await closeFile(t);
         return;
       }
-      buf ??= Buffer.allocUnsafe(chunkBytes);
       while (t.readPos < size && canRead() && !t.closing) {
         counters.reads++;
-        const { bytesRead } = await t.fh.read(buf, 0, Math.min(chunkBytes, size - t.readPos), t.readPos);
+        // A fresh buffer per read: delivered lines are views into it (no per-line copy), so it must not be reused.
+        const want = Math.min(chunkBytes, size - t.readPos);
+        const buf = Buffer.allocUnsafe(want);
+        const { bytesRead } = await t.fh.read(buf, 0, want, t.readPos);
         if (bytesRead === 0) break; // shrank under us: the next stat sees it
         counters.bytesRead += bytesRead;
         t.readPos += bytesRead;
