@@ -186,6 +186,12 @@ function progressPrinter(totalBytes: number): (bytes: number, lines: number) => 
   };
 }
 
+// `npm run analyze … | head`: the reader leaving early is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 // Peak memory for the tests' and bench's RSS bound, measured where it happens (in this process).
 if (process.env.CRUMBTRAIL_REPORT_RSS === '1')
   process.on('exit', () => console.error(`crumbtrail-max-rss-kib=${process.resourceUsage().maxRSS}`));
