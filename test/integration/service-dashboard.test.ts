@@ -1,10 +1,12 @@
 // The dashboard page in headless Chromium (Debian's /usr/bin/chromium through playwright-core): it shows
 // throughput and breadcrumbs from the live service, and markup inside log lines stays text (no XSS).
+
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../analyzer/src/report/browser.ts';
 import {
   cleanup,
   getJson,
@@ -47,16 +49,7 @@ describe('dashboard page', {
     // A fresh user data dir per run (playwright wants it as the persistent context's directory, not a flag).
     browser = await chromium.launchPersistentContext(tempDir('ct-chromium-'), {
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
     const page = await browser.newPage();
     const pageErrors: string[] = [];
