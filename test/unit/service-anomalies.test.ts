@@ -3,6 +3,7 @@
 // weekday-noon error level → one document in logs-crumbtrail.anomalies-default with a deterministic _id;
 // detected again → 409, still one document; breadcrumbs still acked to the checkpoint. Then the bound: anomaly
 // documents take at most a tenth of the queue and never saturate the sink on their own.
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,8 +25,8 @@ import {
 } from '../../analyzer/src/sinks/elasticsearch/anomaly.ts';
 import { ES_DEFAULTS, elasticsearchConfig } from '../../analyzer/src/sinks/elasticsearch/config.ts';
 import { documentQueueCap, type ElasticsearchSink } from '../../analyzer/src/sinks/elasticsearch/sink.ts';
-import type { FollowedFile, LinesHandler, Tailer } from '../../analyzer/src/source/types.ts';
 import { ElasticsearchStandIn, syntheticEvents } from '../helpers/es-standin.ts';
+import { TailerStandIn } from '../helpers/tailer-standin.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ct-svc-anom-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,49 +43,6 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
   while (!cond()) {
     if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
     await sleep(10);
-  }
-}
-
-/** Stands in for the file tailer: the test feeds lines; commits are recorded. */
-class TailerStandIn implements Tailer {
-  readonly commits: number[] = [];
-  file: FollowedFile = { fileId: 'f1', path: '/logs/a.log', readOffset: 0, committedOffset: 0, size: 0 };
-  private offset = 0;
-  constructor(private readonly onLines: LinesHandler) {}
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  async commit(_fileId: string, offset: number): Promise<void> {
-    this.commits.push(offset);
-    this.file.committedOffset = offset;
-  }
-  async flushCheckpoints(): Promise<void> {}
-  files(): FollowedFile[] {
-    return [this.file];
-  }
-  ready(): boolean {
-    return true;
-  }
-  pause(): void {}
-  resume(): void {}
-  stats() {
-    return {} as ReturnType<Tailer['stats']>;
-  }
-  async feed(texts: string[]): Promise<void> {
-    const lines: RawLine[] = texts.map((t, i) => {
-      const bytes = Buffer.from(t);
-      const line = {
-        source: this.file.path,
-        fileId: 'f1',
-        offset: this.offset,
-        nextOffset: this.offset + bytes.length + 1,
-        lineNo: i + 1,
-        bytes,
-      };
-      this.offset = line.nextOffset;
-      return line;
-    });
-    this.file.size = this.file.readOffset = this.offset;
-    await this.onLines(lines, this.file);
   }
 }
 
@@ -201,7 +159,7 @@ describe('anomalies shipped to Elasticsearch', () => {
 
       // The log events' path is unchanged: 3 breadcrumbs stored and acked, the checkpoint at the end.
       await until(() => es.docsIn(CRUMBS).size === 3, 'the breadcrumb documents');
-      await until(() => tailer.commits.at(-1) === tailer.file.size, 'checkpoint at the end of the file');
+      await until(() => tailer.commits.at(-1)?.[1] === tailer.file.size, 'checkpoint at the end of the file');
 
       // Detected again (a replay, a restart): the same _id, answered 409, still one document.
       const conflicts = es.counts.conflicts;

@@ -1,5 +1,6 @@
 // The service wiring with small stand-ins for the tailer and stages: counts, acks → checkpoints, idle flush,
 // backpressure, and the JSON API. The real modules are exercised in test/integration/service-*.test.ts.
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,58 +12,10 @@ import { AnalyzerService } from '../../analyzer/src/service/app.ts';
 import { loadConfig } from '../../analyzer/src/service/config.ts';
 import type { StageFactories } from '../../analyzer/src/service/stages.ts';
 import type { AckingSink } from '../../analyzer/src/sinks/sink.ts';
-import type { FollowedFile, LinesHandler, Tailer } from '../../analyzer/src/source/types.ts';
+import { TailerStandIn } from '../helpers/tailer-standin.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ct-app-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Stands in for the file tailer: lines are fed by the test; commits are recorded. */
-class TailerStandIn implements Tailer {
-  readonly commits: [string, number][] = [];
-  paused = false;
-  file: FollowedFile = { fileId: 'f1', path: '/logs/a.log', readOffset: 0, committedOffset: 0, size: 0 };
-  private offset = 0;
-  constructor(private readonly onLines: LinesHandler) {}
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  async commit(fileId: string, offset: number): Promise<void> {
-    this.commits.push([fileId, offset]);
-    this.file.committedOffset = offset;
-  }
-  async flushCheckpoints(): Promise<void> {}
-  files(): FollowedFile[] {
-    return [this.file];
-  }
-  ready(): boolean {
-    return true;
-  }
-  pause(): void {
-    this.paused = true;
-  }
-  resume(): void {
-    this.paused = false;
-  }
-  stats() {
-    return {} as ReturnType<Tailer['stats']>;
-  }
-  async feed(texts: string[]): Promise<void> {
-    const lines: RawLine[] = texts.map((t, i) => {
-      const bytes = Buffer.from(t);
-      const line = {
-        source: this.file.path,
-        fileId: 'f1',
-        offset: this.offset,
-        nextOffset: this.offset + bytes.length + 1,
-        lineNo: i + 1,
-        bytes,
-      };
-      this.offset = line.nextOffset;
-      return line;
-    });
-    this.file.size = this.file.readOffset = this.offset;
-    await this.onLines(lines, this.file);
-  }
-}
 
 /** "LEVEL component message": a tiny parser; lines starting with a space are continuations. */
 const fakeStages: StageFactories = {

@@ -1,6 +1,7 @@
 // The live pipeline's chain with the real stages: parse → multiline → redact → classify (→ sample). Redaction is
 // on by default and configured from pipeline.redact; sampling is off unless configured, runs after classify and
 // never drops a breadcrumb (of any level) nor a WARN+ event. The service counts redactions on its own registry.
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import {
   resolveStageNames,
   StageSpecError,
 } from '../../analyzer/src/service/stages.ts';
-import type { FollowedFile, LinesHandler, Tailer } from '../../analyzer/src/source/types.ts';
+import { TailerStandIn } from '../helpers/tailer-standin.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ct-pipe-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -177,32 +178,6 @@ describe('live pipeline chain', () => {
   });
 });
 
-/** The smallest tailer: one feed, commits ignored. */
-class OneShotTailer implements Tailer {
-  file: FollowedFile = { fileId: 'f', path: '/x.log', readOffset: 0, committedOffset: 0, size: 0 };
-  constructor(private readonly onLines: LinesHandler) {}
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  async commit(): Promise<void> {}
-  async flushCheckpoints(): Promise<void> {}
-  files(): FollowedFile[] {
-    return [this.file];
-  }
-  ready(): boolean {
-    return true;
-  }
-  pause(): void {}
-  resume(): void {}
-  stats() {
-    return {} as ReturnType<Tailer['stats']>;
-  }
-  async feed(texts: string[]): Promise<void> {
-    const ls = lines(texts);
-    this.file.size = this.file.readOffset = ls.at(-1)?.nextOffset ?? 0;
-    await this.onLines(ls, this.file);
-  }
-}
-
 describe('service with the real stages', () => {
   test('redactions are counted on the service registry; --output holds no secret', async () => {
     const out = join(dir, 'events.jsonl');
@@ -211,10 +186,10 @@ describe('service with the real stages', () => {
       env: {},
       cwd: dir,
     });
-    let tailer!: OneShotTailer;
+    let tailer!: TailerStandIn;
     const svc = new AnalyzerService(config, {
       createTailer: (_o, onLines) => {
-        tailer = new OneShotTailer(onLines);
+        tailer = new TailerStandIn(onLines);
         return tailer;
       },
       log: () => {},
