@@ -1,16 +1,12 @@
 // JSON lines and ECS: common field names mapped onto the event; everything else kept (flattened with dots).
-import type { FieldValue, Level } from '../core/types.ts';
+import type { FieldValue, LogEvent } from '../core/types.ts';
 import { normaliseLevel } from './level.ts';
 
-export interface JsonParts {
-  timestamp: number | null;
-  level: Level;
-  component: string;
-  message: string;
-  traceId?: string;
-  spanId?: string;
-  fields: Record<string, FieldValue>;
-}
+/** The event parts a JSON line supplies (the rest comes from the line's position). */
+export type JsonParts = Pick<
+  LogEvent,
+  'timestamp' | 'level' | 'component' | 'message' | 'traceId' | 'spanId' | 'fields'
+>;
 
 const TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts'];
 const LEVEL_KEYS = ['log.level', 'level', 'severity', 'levelname', 'lvl'];
