@@ -3,7 +3,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Breadcrumb, ClassifiedEvent, ReportData } from '../core/types.ts';
-import { AnomalyCsvWriter, BreadcrumbCsvWriter, CriticalCsvWriter } from '../report/csv.ts';
+import { AnomalyCsvWriter, BreadcrumbCsvWriter, CriticalCsvWriter, isCriticalLevel } from '../report/csv.ts';
 import { renderHtmlReport } from '../report/html.ts';
 import { writePngFromSvg } from '../report/png.ts';
 import { anomalyMarkers, renderCriticalPerMinuteSvg } from '../report/svg.ts';
@@ -33,7 +33,9 @@ export class OutputWriter {
 
   hooks(): AnalyzeHooks {
     return {
-      onEvent: (c: ClassifiedEvent) => this.criticalCsv.write(c),
+      // Only critical rows go to critical.csv: skip the writer (and a promise per event) for the rest.
+      onEvent: (c: ClassifiedEvent) =>
+        isCriticalLevel(c.event.level) ? this.criticalCsv.write(c) : undefined,
       // Settled breadcrumbs arrive in a synchronous callback; they are written at the next drain.
       onBreadcrumb: (b: Breadcrumb) => {
         this.settled.push(b);

@@ -77,6 +77,7 @@ export async function analyze(
   };
 
   let bytesRead = 0;
+  let linesRead = 0;
   for (const input of inputs) {
     // Read streams hand out a new buffer per chunk, so lines can borrow it rather than copy.
     const splitter = new LineSplitter(input.path, 0, {
@@ -88,9 +89,10 @@ export async function analyze(
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
       const lines = splitter.push(chunk);
+      linesRead += lines.length;
       summary.addLines(lines.length, chunk.length);
       await handle(pipeline.run(lines));
-      hooks.onProgress?.(bytesRead, pipeline.stats()[0]?.eventsIn ?? 0);
+      hooks.onProgress?.(bytesRead, linesRead);
       if (hooks.drain) await hooks.drain();
     }
     const tail = splitter.end();

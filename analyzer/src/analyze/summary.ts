@@ -1,6 +1,8 @@
 // Running totals of a one-shot analysis: what the reports summarise. Component names are interned so a regex
 // capture used as a Map key does not pin its whole line in memory.
+
 import type { AnalysisSummary, ClassifiedEvent, MinuteBucket } from '../core/types.ts';
+import { ownedString } from '../util/owned-string.ts';
 
 const CRITICAL_LEVELS = new Set(['ERROR', 'CRITICAL', 'FATAL']);
 
@@ -49,7 +51,7 @@ export class SummaryBuilder {
     s.byLevel[e.level] = (s.byLevel[e.level] ?? 0) + 1;
     if (e.component !== '') {
       const known = s.byComponent[e.component];
-      if (known === undefined) s.byComponent[flat(e.component)] = 1;
+      if (known === undefined) s.byComponent[ownedString(e.component)] = 1;
       else s.byComponent[e.component] = known + 1;
     }
     if (breadcrumb) s.byCategory[breadcrumb.category] = (s.byCategory[breadcrumb.category] ?? 0) + 1;
@@ -83,9 +85,4 @@ export class SummaryBuilder {
     this.s.durationMs = performance.now() - this.started;
     return this.s;
   }
-}
-
-/** A flat copy of a string (V8 keeps sliced strings pointing at their parent). */
-function flat(s: string): string {
-  return (' ' + s).slice(1);
 }

@@ -1,7 +1,9 @@
 // Turns classified events into per-minute series values. Keys come from bounded sets: components from an
 // allowlist plus a cap (the rest fold into `other`), and a hard cap on distinct series. Minutes close by event
 // time: a minute closes once the newest event is `allowedLatenessMs` past its end, so small disorder is absorbed.
+
 import type { ClassifiedEvent } from '../core/types.ts';
+import { ownedString } from '../util/owned-string.ts';
 import { MINUTE_MS, minuteOf } from './buckets.ts';
 import type { SeriesConfig } from './config.ts';
 import type { SeriesSample } from './types.ts';
@@ -161,7 +163,7 @@ export class SeriesAggregator {
       crumb: new Map(),
       duration: new Map(),
     };
-    if (this.keyCache.size < KEY_CACHE_MAX) this.keyCache.set((' ' + raw).slice(1), keys);
+    if (this.keyCache.size < KEY_CACHE_MAX) this.keyCache.set(ownedString(raw), keys);
     return keys;
   }
 

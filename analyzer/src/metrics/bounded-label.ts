@@ -3,6 +3,8 @@
 // first-come until the cap, and everything after folds into `other`. Ids are numeric so hot-path caches can
 // index arrays instead of hashing strings.
 
+import { ownedString } from '../util/owned-string.ts';
+
 export const OTHER = 'other';
 
 export interface BoundedLabelOptions {
@@ -69,9 +71,8 @@ export class BoundedLabel {
     if (value === OTHER) return this.otherId;
     const existing = this.ids.get(value);
     if (existing !== undefined) return existing;
-    // Copy the key: `value` is often a slice of a large decoded chunk, and keeping the slice as a Map key
-    // would pin the whole chunk in memory for the life of the process.
-    const owned = Buffer.from(value, 'utf8').toString('utf8');
+    // `value` is often a slice of a line: keep our own copy as the long-lived key.
+    const owned = ownedString(value);
     const shown = owned === '' ? this.emptyName : owned;
     const id = this.names.length;
     this.names.push(shown);
