@@ -80,25 +80,8 @@ export class LogWriter {
   }
 }
 
-/** Polls `cond` every `everyMs` until true; throws after `timeoutMs` with `what`. Bounded by count and time. */
-export async function waitFor(
-  cond: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-  everyMs = 20,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < Math.ceil(timeoutMs / everyMs) + 1; i++) {
-    if (await cond()) return;
-    if (Date.now() > deadline) break;
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+// The polling helpers live in wait.ts; re-exported here for the tailer tests that import them from this file.
+export { sleep, waitFor } from './wait.ts';
 
 /** Collects delivered lines as text (plus the raw lines, for offsets). */
 export class LineCollector {

@@ -5,6 +5,7 @@
 // documents the stand-in rejects, which must be in the dead-letter file); indexed ⊆ written; no line indexed
 // twice; a checkpoint never past a classified line that is not stored; RSS of the service under a cap.
 // Kill -9 iterations: 20 (SOAK=1: 100). Skips with a notice when serve.ts is absent.
+
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
@@ -26,6 +27,7 @@ import { parseLine } from '../../analyzer/src/parse/index.ts';
 import { Classifier } from '../../analyzer/src/rules/classify.ts';
 import { loadRules } from '../../analyzer/src/rules/load.ts';
 import { ElasticsearchStandIn } from '../helpers/es-standin.ts';
+import { sleep } from '../helpers/wait.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const SERVE = join(ROOT, 'analyzer/src/cli/serve.ts');
@@ -34,7 +36,6 @@ const KILLS = process.env.SOAK ? 100 : 20;
 const MAX_LINE = 1024 * 1024; // the tailer's default maxLineBytes
 const RSS_CAP_MB = 600;
 const classifier = existsSync(SERVE) ? new Classifier(loadRules()) : null;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const work = mkdtempSync(join(tmpdir(), 'es-matrix-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 

@@ -1,5 +1,6 @@
 // Credentials reach Elasticsearch (the stand-in checks the Authorization header) and nothing else: not the logs,
 // /stats, error texts, metrics or dead letters — with good credentials, bad ones and while ES is unreachable.
+
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,10 +11,10 @@ import { AckTracker } from '../../analyzer/src/core/ack.ts';
 import { elasticsearchConfigFromEnv } from '../../analyzer/src/sinks/elasticsearch/config.ts';
 import { createElasticsearchSink, type SinkLogger } from '../../analyzer/src/sinks/elasticsearch/sink.ts';
 import { ElasticsearchStandIn, syntheticEvents } from '../helpers/es-standin.ts';
+import { sleep } from '../helpers/wait.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'es-secrets-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const API_KEY = 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==';
 const PASSWORD = 'Pa55-w0rd-that-must-not-leak';

@@ -1,6 +1,7 @@
 // The sink's guarantees, driven directly with an AckTracker against the stand-in Elasticsearch under faults:
 // nothing lost, nothing invented, no duplicate (file, offset), checkpoint never past what was stored, the queue
 // bounded (backpressure), never two open requests carrying the same _id.
+
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import {
   type SinkLogger,
 } from '../../analyzer/src/sinks/elasticsearch/sink.ts';
 import { ElasticsearchStandIn, syntheticEvents } from '../helpers/es-standin.ts';
+import { sleep } from '../helpers/wait.ts';
 
 const DS = 'logs-crumbtrail.breadcrumbs-default';
 const tmp = mkdtempSync(join(tmpdir(), 'es-sink-'));
@@ -42,8 +44,6 @@ function makeSink(url: string, acks: AckTracker, over: Record<string, unknown> =
   const sink = createElasticsearchSink(cfg, { acks, registry, log: quietLog });
   return { sink, registry, cfg };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface DriveResult {
   maxQueued: number;

@@ -27,6 +27,7 @@ import { ES_DEFAULTS, elasticsearchConfig } from '../../analyzer/src/sinks/elast
 import { documentQueueCap, type ElasticsearchSink } from '../../analyzer/src/sinks/elasticsearch/sink.ts';
 import { ElasticsearchStandIn, syntheticEvents } from '../helpers/es-standin.ts';
 import { TailerStandIn } from '../helpers/tailer-standin.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ct-svc-anom-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,15 +37,8 @@ const DAY = 86_400_000;
 const ANOMALIES = ES_DEFAULTS.anomalyDataStream;
 const CRUMBS = ES_DEFAULTS.dataStream;
 const quiet = { info() {}, warn() {}, error() {} };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+const until = (cond: () => boolean, what: string, ms = 10_000) => waitFor(cond, what, ms);
 
 /** "EPOCH_MS LEVEL component message"; a message holding <b> is a breadcrumb. */
 const stages: StageFactories = {

@@ -13,6 +13,7 @@ import { loadConfig } from '../../analyzer/src/service/config.ts';
 import type { StageFactories } from '../../analyzer/src/service/stages.ts';
 import type { AckingSink } from '../../analyzer/src/sinks/sink.ts';
 import { TailerStandIn } from '../helpers/tailer-standin.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ct-app-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,13 +72,7 @@ const fakeStages: StageFactories = {
   }),
 };
 
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (cond: () => boolean, what: string, ms = 5000) => waitFor(cond, what, ms);
 
 function service(extra: string[] = [], sinks: AckingSink[] = []) {
   let tailer!: TailerStandIn;
