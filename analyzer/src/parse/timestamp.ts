@@ -93,7 +93,9 @@ export function fromEpoch(n: number): number | null {
 
 /** Last resort for ISO-ish text (RFC 1123 `Tue, 12 Mar 2024 15:04:00 GMT` …): what Date.parse reads. */
 function viaDateParse(s: string): number | null {
-  if (!/^[A-Za-z0-9]/.test(s) || s.length > 64) return fail('unparseable');
+  // Only text that names its year: V8 reads a year-less "Mar 12 15:04:00" as 2001.
+  if (!/^[A-Za-z0-9]/.test(s) || s.length > 64 || !/(?:^|\D)\d{4}(?:\D|$)/.test(s))
+    return fail('unparseable');
   const t = Date.parse(s);
   return Number.isNaN(t) ? fail('unparseable') : checked(t);
 }
@@ -103,7 +105,12 @@ function month(name: string | undefined): number {
 }
 
 /** Parse `v` as `kind`; `refMs` is the reference for year-less shapes. */
-export function parseTimestamp(v: unknown, kind: TimestampKind, refMs: number): number | null {
+export function parseTimestamp(
+  v: unknown,
+  kind: TimestampKind,
+  refMs: number,
+  lenient = true,
+): number | null {
   if (v === undefined || v === null || v === '') return fail('missing');
   if (typeof v === 'number') return fromEpoch(v);
   if (typeof v !== 'string') return fail('unparseable');
@@ -112,7 +119,8 @@ export function parseTimestamp(v: unknown, kind: TimestampKind, refMs: number): 
   switch (kind) {
     case 'iso8601':
       m = ISO.exec(s);
-      if (m === null) return DIGITS.test(s) ? fromEpoch(Number(s)) : viaDateParse(s);
+      if (m === null)
+        return DIGITS.test(s) ? fromEpoch(Number(s)) : lenient ? viaDateParse(s) : fail('unparseable');
       return checked(
         utc(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), fracMs(m[7])) -
           zoneMs(m[8]),
@@ -177,7 +185,7 @@ const ANY_ORDER: TimestampKind[] = [
 function parseAny(s: string, refMs: number): number | null {
   if (DIGITS.test(s) && s.length >= 10) return fromEpoch(Number(s));
   for (const k of ANY_ORDER) {
-    const t = parseTimestamp(s, k, refMs);
+    const t = parseTimestamp(s, k, refMs, false);
     if (t !== null || reason === 'out-of-range') return t;
   }
   return fail('unparseable');

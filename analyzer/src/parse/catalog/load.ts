@@ -251,11 +251,6 @@ function toFormat(
   if (msg) spec.message = msg;
   if (decoder === 'regex' && !spec.message)
     fail(at, `${where}: a regex format needs 'message' (the capture holding the message body)`);
-  if (decoder === 'regex' && spec.message && !(pattern as string).includes(`(?<${spec.message.from[0]}>.*)`))
-    fail(
-      [...at, 'pattern'],
-      `${where}: the message capture must be written \`(?<${spec.message.from[0]}>.*)\` (the ingest pipeline widens it to cover continuation lines)`,
-    );
   if (m.fields !== undefined) {
     if (typeof m.fields !== 'object' || m.fields === null || Array.isArray(m.fields))
       fail([...at, 'fields'], `${where}: 'fields' maps captures/keys to ECS field names`);
