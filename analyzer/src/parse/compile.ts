@@ -159,6 +159,7 @@ function regexParser(spec: FormatSpec) {
   const msgAt = at(spec.message!.from[0]);
   const ecsAt = Object.entries(spec.fields).map(([cap, ecs]) => [at(cap), ecs] as const);
   const kv = spec.kv;
+  const sniff = spec.levelFromMessage;
   const name = spec.name;
   return (text: string, refMs: number): Parts | null => {
     const m = re.exec(text);
@@ -192,10 +193,21 @@ function regexParser(spec: FormatSpec) {
       p.level = levelOf(raw, levelKind, levelMap);
       p.rawLevel = writtenLevel(raw, levelKind);
     }
+    if (sniff && p.level === 'UNKNOWN') {
+      const w = MESSAGE_LEVEL.exec(p.message);
+      if (w !== null) {
+        p.level = levelOf(w[1], 'name', levelMap);
+        p.rawLevel = w[1];
+      }
+    }
     traceFrom(p);
     return p;
   };
 }
+
+// A level word leading a message (`error: …`, `<warning> …`, `[crit] …`), for formats whose header has none.
+const MESSAGE_LEVEL =
+  /^[[<(]?(emerg|alert|crit|critical|err|error|warn|warning|notice|info|debug|fatal|panic|EMERG|ALERT|CRIT|CRITICAL|ERR|ERROR|WARN|WARNING|NOTICE|INFO|DEBUG|FATAL|PANIC|Error|Warning|Fatal)\b[\]>):]?/;
 
 /** json and logfmt: a flat key → value map, then the format's keys (before the generic ones) pick the parts. */
 function structuredParser(spec: FormatSpec, how: 'json' | 'logfmt') {

@@ -181,6 +181,17 @@ export class SourceParser {
     return null;
   }
 
+  /** `cri/logfmt`: built once per pair, not per line (the name is a hot Map key downstream). */
+  private wrappedName(wrapper: string, inner: string): string {
+    const key = `${wrapper}/${inner}`;
+    let name = wrappedNames.get(key);
+    if (name === undefined) {
+      name = key;
+      wrappedNames.set(key, name);
+    }
+    return name;
+  }
+
   /** Container wrappers: the inner line goes through its own detector; CRI `P` pieces are joined. */
   private unwrapWith(f: CompiledFormat, text: string, probe = false): ParseOutcome {
     const u = f.unwrap(text, this.refMs);
@@ -219,7 +230,7 @@ export class SourceParser {
       traceId: undefined,
       spanId: undefined,
     };
-    if (wrapped !== null) p.formatName = `${f.name}/${wrapped.formatName}`;
+    if (wrapped !== null) p.formatName = this.wrappedName(f.name, wrapped.formatName);
     if (p.timestamp === null) {
       p.timestamp = u.timestamp;
       p.timestampReason = u.timestamp === null ? 'unparseable' : undefined;
@@ -229,6 +240,8 @@ export class SourceParser {
     return p;
   }
 }
+
+const wrappedNames = new Map<string, string>();
 
 function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) {

@@ -61,6 +61,7 @@ const FORMAT_KEYS = new Set([
   'message',
   'fields',
   'kv',
+  'level_from_message',
   'multiline_start',
   'examples',
 ]);
@@ -206,6 +207,7 @@ function toFormat(
     requireKeys: [],
     fields: {},
     kv: m.kv !== false,
+    levelFromMessage: m.level_from_message === true,
     examples: [],
   };
   if (typeof pattern === 'string') spec.pattern = pattern;

@@ -63,6 +63,8 @@ export interface FormatSpec {
   message?: Source;
   /** capture or key → ECS field (`pid: process.pid`). */
   fields: Record<string, string>;
+  /** When the line gives no level: take a leading level word of the message (`error: …`, `[warn] …`). */
+  levelFromMessage: boolean;
   /** Read key=value pairs out of the message into `fields` (regex formats; default true). */
   kv: boolean;
   /** Lines NOT matching this start a new event only if they match; others continue the event above. */
