@@ -61,6 +61,26 @@ const LOGFMT_LEVEL = ['level', 'lvl', 'severity'];
 const LOGFMT_COMPONENT = ['component', 'logger', 'module', 'service'];
 const LOGFMT_MESSAGE = ['msg', 'message'];
 
+/** The keys a json/logfmt format reads each part from, in order (its own, then the generic ones). */
+export function structuredKeys(spec: FormatSpec): {
+  timestamp: string[];
+  level: string[];
+  component: string[];
+  message: string[];
+  trace: string[];
+  span: string[];
+} {
+  const json = spec.decoder === 'json';
+  return {
+    timestamp: merge(spec.timestamp?.from, json ? JSON_TIME : LOGFMT_TIME),
+    level: merge(spec.level?.from, json ? JSON_LEVEL : LOGFMT_LEVEL),
+    component: merge(spec.component?.from, json ? JSON_COMPONENT : LOGFMT_COMPONENT),
+    message: merge(spec.message?.from, json ? JSON_MESSAGE : LOGFMT_MESSAGE),
+    trace: TRACE_KEYS,
+    span: SPAN_KEYS,
+  };
+}
+
 const merge = (own: string[] | undefined, generic: string[]) =>
   own === undefined ? generic : [...own, ...generic.filter((k) => !own.includes(k))];
 
