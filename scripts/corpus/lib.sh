@@ -55,3 +55,35 @@ wait_for_count() {
   echo "'$text' never appeared $n times in $file" >&2
   return 1
 }
+
+# An nginx config for a foreground run under prefix $1: listen 127.0.0.1:$2, /app/ proxied to 127.0.0.1:$3,
+# combined access log and error log at notice in $1/logs, 1 KB body limit, 1 s upstream read timeout.
+write_nginx_conf() {
+  local work="$1" port="$2" uport="$3"
+  cat >"$work/nginx.conf" <<EOF
+  worker_processes 1;
+  pid $work/nginx.pid;
+  error_log $work/logs/error.log notice;
+  events { worker_connections 64; }
+  http {
+    include /etc/nginx/mime.types;
+    access_log $work/logs/access.log combined;
+    client_body_temp_path $work/client_body;
+    proxy_temp_path $work/proxy;
+    fastcgi_temp_path $work/fastcgi;
+    uwsgi_temp_path $work/uwsgi;
+    scgi_temp_path $work/scgi;
+    client_max_body_size 1k;
+    upstream app { server 127.0.0.1:$uport; }
+    server {
+      listen 127.0.0.1:$port;
+      server_name shop.example.test;
+      root $work/html;
+      location /app/ {
+        proxy_pass http://app;
+        proxy_read_timeout 1s;
+      }
+    }
+  }
+EOF
+}

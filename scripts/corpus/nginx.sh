@@ -17,32 +17,7 @@ chmod 000 "$work/html/private/x.txt"
 
 port="$(free_port)"
 uport="$(free_port)"
-cat >"$work/nginx.conf" <<EOF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/logs/error.log notice;
-events { worker_connections 64; }
-http {
-  include /etc/nginx/mime.types;
-  access_log $work/logs/access.log combined;
-  client_body_temp_path $work/client_body;
-  proxy_temp_path $work/proxy;
-  fastcgi_temp_path $work/fastcgi;
-  uwsgi_temp_path $work/uwsgi;
-  scgi_temp_path $work/scgi;
-  client_max_body_size 1k;
-  upstream app { server 127.0.0.1:$uport; }
-  server {
-    listen 127.0.0.1:$port;
-    server_name shop.example.test;
-    root $work/html;
-    location /app/ {
-      proxy_pass http://app;
-      proxy_read_timeout 1s;
-    }
-  }
-}
-EOF
+write_nginx_conf "$work" "$port" "$uport"
 
 PORT="$uport" SLOW_MS=3000 CORPUS_NODE_DEPS="$CORPUS_NODE_DEPS" \
   node "$REPO_ROOT/scripts/corpus/apps/upstream.mjs" >"$work/logs/upstream.log" 2>&1 &

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 
 const require = createRequire(join(process.env.CORPUS_NODE_DEPS ?? '.', 'package.json'));
 const pino = require('pino');
-const log = pino();
+// APP_NAME (optional) becomes pino's `name` field; unset, pino writes no `name` at all (its default).
+const log = pino(process.env.APP_NAME ? { name: process.env.APP_NAME } : {});
 
 const port = Number(process.env.PORT);
 const slowMs = Number(process.env.SLOW_MS ?? 3000);
