@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Incident scenario "pg-deadlocks-then-oom-kill": one PostgreSQL 15 log with two unrelated incidents four
 # minutes apart. First, a transfer job and a settlement job lock the same two rows in opposite orders three
-# times: lock waits (log_lock_waits) and "deadlock detected". Then a reporting query spills to temporary
+# times: lock waits (log_lock_waits) and "deadlock detected". Then a reporting job's sorts spill to temporary
 # files (log_temp_files = 0) and its backend is SIGKILLed, as the kernel OOM killer does (the kill is
 # ours): the postmaster resets every backend and recovers.
 # Writes test/fixtures/incidents/pg-deadlocks-then-oom-kill/postgresql.log.
@@ -53,14 +53,13 @@ done
 
 sleep 240
 
-# Incident 2: the reporting query spills to disk, then its backend is SIGKILLed.
-psql_su -d bank -c "SELECT note, sum(amount) FROM ledger GROUP BY note ORDER BY 2 DESC LIMIT 5 /* monthly report */" >/dev/null
-sleep 2
-psql_su -d bank -c "SELECT l1.note FROM ledger l1 JOIN ledger l2 ON l1.amount < l2.amount ORDER BY l1.note, l2.note /* monthly report */" >/dev/null 2>&1 &
+# Incident 2: the monthly report sorts the ledger over and over, spilling to temporary files each time, until
+# its backend is SIGKILLed (the kernel OOM killer's signal; here it is ours).
+psql_su -d bank -c "DO \$\$ BEGIN FOR i IN 1..60 LOOP PERFORM count(*) FROM (SELECT * FROM ledger ORDER BY note) s;
+  PERFORM pg_sleep(0.5); END LOOP; END \$\$ /* monthly report */" >/dev/null 2>&1 &
 victim=$!
-wait_for_count "$work/log/postgresql.log" 'temporary file' 2
-sleep 3
-bpid="$(psql_su -d postgres -At -c "SELECT pid FROM pg_stat_activity WHERE query LIKE '%l1.amount < l2.amount%' AND pid <> pg_backend_pid()")"
+wait_for_count "$work/log/postgresql.log" 'temporary file' 4
+bpid="$(psql_su -d postgres -At -c "SELECT pid FROM pg_stat_activity WHERE query LIKE '%monthly report%' AND pid <> pg_backend_pid()")"
 kill -9 "$bpid"
 wait $victim || true
 wait_for_count "$work/log/postgresql.log" 'database system is ready to accept connections' 2
