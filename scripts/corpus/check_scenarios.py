@@ -13,7 +13,9 @@ import json
 import os
 import sys
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "fixtures", "incidents")
+ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "fixtures", "incidents"
+)
 
 
 def renderings(ts: dt.datetime) -> list[str]:
