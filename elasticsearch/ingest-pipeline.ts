@@ -145,7 +145,8 @@ function structured(formats: FormatSpec[], base: '_crumb.json' | '_crumb.kvline'
   for (const f of formats) {
     const keys = structuredKeys(f);
     const cond = isFmt(f.name);
-    out.push({ set: { field: 'message', value: '', if: cond } });
+    // JSON without a message key gives '' (as the analyzer); logfmt keeps its line.
+    if (f.decoder === 'json') out.push({ set: { field: 'message', value: '', if: cond } });
     out.push(...firstOf(base, keys.message, 'message', cond));
     out.push(...firstOf(base, keys.timestamp, '_crumb.ts', cond));
     out.push(...firstOf(base, keys.level, '_crumb.level_raw', cond));

@@ -266,7 +266,9 @@ function structuredParser(spec: FormatSpec, how: 'json' | 'logfmt') {
       p.rawLevel = writtenLevel(lv, levelKind);
     }
     p.component = String(take(flat, compKeys) ?? '');
-    p.message = String(take(flat, msgKeys) ?? '');
+    const msg = take(flat, msgKeys);
+    // A logfmt line without msg= (Prometheus' `level=info fd_limits=…`): the line itself says what happened.
+    p.message = msg === undefined || msg === null ? (json ? '' : text) : String(msg);
     if (ecsKeys.length > 0) {
       const ecs: EcsFields = {};
       for (const [k, target] of ecsKeys) {
