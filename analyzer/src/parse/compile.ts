@@ -2,7 +2,7 @@
 // every Parts object is built in one shape so the hot path stays monomorphic.
 import type { EcsFields, EventFormat, FieldValue, Level } from '../core/types.ts';
 import type { FormatSpec } from './catalog/schema.ts';
-import { flattenJson, parseJsonObject } from './json.ts';
+import { flattenJson, parseJsonObject, take } from './json.ts';
 import { extractKeyValues, typedValue } from './kv.ts';
 import { levelOf, writtenLevel } from './level.ts';
 import { groupIndices } from './pattern.ts';
@@ -99,18 +99,6 @@ function parts(format: EventFormat, name: string): Parts {
     traceId: undefined,
     spanId: undefined,
   };
-}
-
-/** Remove and return the first present key (so mapped fields are not duplicated in `fields`). */
-function take(flat: Record<string, FieldValue>, keys: string[]): FieldValue | undefined {
-  for (const k of keys) {
-    if (k in flat) {
-      const v = flat[k]!;
-      delete flat[k];
-      return v;
-    }
-  }
-  return undefined;
 }
 
 function traceFrom(p: Parts): void {
