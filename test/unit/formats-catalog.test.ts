@@ -1,9 +1,17 @@
 // Every built-in format's fixture lines (the `examples` in analyzer/formats/*.yml): parsed by the format
 // itself with the expected timestamp, level, component, message and ECS fields, and detected as that format.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { LogEvent, RawLine } from '../../analyzer/src/core/types.ts';
-import { builtinCatalog, catalogExamples } from '../../analyzer/src/parse/catalog/index.ts';
+import { builtinCatalog, catalogExamples, parseFormatFile } from '../../analyzer/src/parse/catalog/index.ts';
+import {
+  BUILTIN_FORMATS_DIR,
+  builtinSpecs,
+  COMPILED_CATALOG_FILE,
+  compiledCatalogJson,
+} from '../../analyzer/src/parse/catalog/load.ts';
 import { SourceParser } from '../../analyzer/src/parse/detect.ts';
 import { ParseStage } from '../../analyzer/src/parse/index.ts';
 
@@ -54,4 +62,17 @@ describe('detection picks each format from its own examples', () => {
       for (const e of out) assert.equal(e.formatName?.split('/')[0], want, `line ${e.lineNo}: ${e.message}`);
     });
   }
+});
+
+describe('the compiled catalog (fast start) is the YAML catalog', () => {
+  test('analyzer/formats/catalog.compiled.json is current — if not: npm run formats:compile', () => {
+    const dir = BUILTIN_FORMATS_DIR;
+    const stored = readFileSync(join(dir, COMPILED_CATALOG_FILE), 'utf8');
+    assert.equal(stored, compiledCatalogJson(dir), 'stale: run npm run formats:compile');
+    const fromYaml = readdirSync(dir)
+      .filter((f) => f.endsWith('.yml'))
+      .sort()
+      .flatMap((f) => parseFormatFile(readFileSync(join(dir, f), 'utf8'), join(dir, f)));
+    assert.deepEqual(builtinSpecs(dir).formats, fromYaml);
+  });
 });
