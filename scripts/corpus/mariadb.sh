@@ -7,15 +7,11 @@
 source "$(dirname "$0")/lib.sh"
 work="$(mktemp -d /tmp/corpus-maria.XXXXXX)"
 chmod 755 "$work"
-chown mysql: "$work"
 port="$(free_port)"
-mariadb-install-db --no-defaults --user=mysql --datadir="$work/data" --auth-root-authentication-method=socket \
-  >/dev/null 2>&1
+mariadb_init "$work"
 start() {
-  mariadbd --no-defaults --user=mysql --datadir="$work/data" --socket="$work/mysqld.sock" \
-    --pid-file="$work/mysqld.pid" --port="$port" --bind-address=127.0.0.1 --log-error="$work/error.log" &
-  server=$!
-  wait_port "$port"
+  mariadb_start "$work" "$port"
+  server=$MARIADB_PID
 }
 start
 trap 'kill $server 2>/dev/null || true' EXIT

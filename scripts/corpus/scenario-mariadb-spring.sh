@@ -9,15 +9,11 @@ source "$(dirname "$0")/lib.sh"
 : "${CORPUS_JAVA:=/tmp/corpus-deps/java}"
 work="$(mktemp -d /tmp/corpus-mspring.XXXXXX)"
 chmod 755 "$work"
-chown mysql: "$work"
 port="$(free_port)"
-mariadb-install-db --no-defaults --user=mysql --datadir="$work/data" --auth-root-authentication-method=socket \
-  >/dev/null 2>&1
+mariadb_init "$work"
 start_db() {
-  mariadbd --no-defaults --user=mysql --datadir="$work/data" --socket="$work/mysqld.sock" \
-    --pid-file="$work/mysqld.pid" --port="$port" --bind-address=127.0.0.1 --log-error="$work/error.log" &
-  db=$!
-  wait_port "$port"
+  mariadb_start "$work" "$port"
+  db=$MARIADB_PID
 }
 start_db
 trap 'kill $db $app 2>/dev/null || true' EXIT

@@ -9,21 +9,10 @@ source "$(dirname "$0")/lib.sh"
 : "${CORPUS_PY:=/tmp/corpus-deps/py}"
 work="$(mktemp -d /tmp/corpus-misconf.XXXXXX)"
 chmod 755 "$work"
-mkdir -p "$work/data" && chown redis: "$work/data"
 port="$(free_port)"
-cat >"$work/redis.conf" <<EOF
-bind 127.0.0.1
-port $port
-daemonize no
-logfile $work/redis.log
-dir $work/data
-save 3 1
-EOF
-touch "$work/redis.log" && chown redis: "$work/redis.log" "$work/redis.conf"
-runuser -u redis -- redis-server "$work/redis.conf" &
-server=$!
+redis_start "$work" "$port" <<<'save 3 1'
+server=$REDIS_PID
 trap 'kill $server 2>/dev/null || true; chmod 755 "$work/data"' EXIT
-wait_port "$port"
 
 REDIS_PORT="$port" SIZE=512 COUNT=200 "$CORPUS_PY/bin/python" "$REPO_ROOT/scripts/corpus/apps/session_store.py" \
   >"$work/session-store.log" &
