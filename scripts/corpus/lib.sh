@@ -4,8 +4,9 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-REAL_DIR="$REPO_ROOT/test/fixtures/real"
-INCIDENTS_DIR="$REPO_ROOT/test/fixtures/incidents"
+# Overridable so a changed generator can be tried without touching the committed fixtures.
+REAL_DIR="${CORPUS_REAL_DIR:-$REPO_ROOT/test/fixtures/real}"
+INCIDENTS_DIR="${CORPUS_INCIDENTS_DIR:-$REPO_ROOT/test/fixtures/incidents}"
 
 # A free TCP port on 127.0.0.1 (the kernel picks it; tiny race accepted for a generator).
 free_port() {
@@ -86,4 +87,64 @@ write_nginx_conf() {
     }
   }
 EOF
+}
+
+# PostgreSQL 15: a throw-away cluster in $1/data (initdb as `postgres`, password auth on 127.0.0.1, trust on
+# the socket in $1), listening on 127.0.0.1:$2, logging_collector writing $1/log/postgresql.log with the
+# default prefix. Extra postgresql.conf lines come on stdin; further initdb options follow $2.
+PG_BIN=/usr/lib/postgresql/15/bin
+as_pg() { runuser -u postgres -- "$@"; }
+pg_init() {
+  local work="$1" port="$2"
+  shift 2
+  chown postgres: "$work"
+  echo 'postgres-pw' >"$work/pwfile" && chown postgres: "$work/pwfile"
+  as_pg "$PG_BIN/initdb" -D "$work/data" -U postgres --pwfile="$work/pwfile" --auth-local=trust \
+    --auth-host=scram-sha-256 "$@" >/dev/null
+  {
+    echo "listen_addresses = '127.0.0.1'"
+    echo "port = $port"
+    echo "unix_socket_directories = '$work'"
+    echo "logging_collector = on"
+    echo "log_directory = '$work/log'"
+    echo "log_filename = 'postgresql.log'"
+    cat
+  } >>"$work/data/postgresql.conf"
+  as_pg "$PG_BIN/pg_ctl" -D "$work/data" -w -l "$work/pg_ctl.log" start >/dev/null
+}
+# Stop the cluster in $1 (mode $2: fast or immediate), quietly if it is already down.
+pg_stop() { as_pg "$PG_BIN/pg_ctl" -D "$1/data" -w -m "${2:-fast}" stop >/dev/null 2>&1 || true; }
+
+# Redis: redis-server in the background as the unprivileged `redis` user (so root's bypass of file permissions
+# cannot hide a failure), bound to 127.0.0.1:$2, logging to $1/redis.log with data in $1/data; extra
+# redis.conf lines come on stdin. Sets REDIS_PID and returns once the port accepts connections.
+redis_start() {
+  local work="$1" port="$2"
+  mkdir -p "$work/data" && chown redis: "$work/data"
+  {
+    echo "bind 127.0.0.1"
+    echo "port $port"
+    echo "daemonize no"
+    echo "logfile $work/redis.log"
+    echo "dir $work/data"
+    cat
+  } >"$work/redis.conf"
+  touch "$work/redis.log" && chown redis: "$work/redis.log" "$work/redis.conf"
+  runuser -u redis -- redis-server "$work/redis.conf" &
+  REDIS_PID=$!
+  wait_port "$port"
+}
+
+# MariaDB: a throw-away datadir in $1/data (mariadb-install-db, root by socket), mariadbd in the background
+# as `mysql` on 127.0.0.1:$2 with its socket in $1 and the error log in $1/error.log. Sets MARIADB_PID.
+mariadb_init() {
+  chown mysql: "$1"
+  mariadb-install-db --no-defaults --user=mysql --datadir="$1/data" --auth-root-authentication-method=socket \
+    >/dev/null 2>&1
+}
+mariadb_start() {
+  mariadbd --no-defaults --user=mysql --datadir="$1/data" --socket="$1/mysqld.sock" \
+    --pid-file="$1/mysqld.pid" --port="$2" --bind-address=127.0.0.1 --log-error="$1/error.log" &
+  MARIADB_PID=$!
+  wait_port "$2"
 }

@@ -7,28 +7,15 @@
 # Writes test/fixtures/incidents/pg-deadlocks-then-oom-kill/postgresql.log.
 source "$(dirname "$0")/lib.sh"
 
-BIN=/usr/lib/postgresql/15/bin
 work="$(mktemp -d /tmp/corpus-pg2.XXXXXX)"
-chown postgres: "$work"
 chmod 755 "$work"
 port="$(free_port)"
-as_pg() { runuser -u postgres -- "$@"; }
-trap 'as_pg "$BIN/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true' EXIT
-echo 'postgres-pw' >"$work/pwfile" && chown postgres: "$work/pwfile"
-as_pg "$BIN/initdb" -D "$work/data" -U postgres --pwfile="$work/pwfile" --auth-local=trust \
-  --auth-host=scram-sha-256 >/dev/null
-cat >>"$work/data/postgresql.conf" <<EOF
-listen_addresses = '127.0.0.1'
-port = $port
-unix_socket_directories = '$work'
-logging_collector = on
-log_directory = '$work/log'
-log_filename = 'postgresql.log'
+trap 'pg_stop "$work" immediate' EXIT
+pg_init "$work" "$port" <<'EOF'
 log_lock_waits = on
 log_temp_files = 0
 work_mem = '1MB'
 EOF
-as_pg "$BIN/pg_ctl" -D "$work/data" -w -l "$work/pg_ctl.log" start >/dev/null
 psql_su() { as_pg psql -X -q -h "$work" -p "$port" -U postgres "$@"; }
 psql_su -d postgres -c 'CREATE DATABASE bank'
 psql_su -d bank <<'SQL'
@@ -64,7 +51,7 @@ kill -9 "$bpid"
 wait $victim || true
 wait_for_count "$work/log/postgresql.log" 'database system is ready to accept connections' 2
 sleep 1
-as_pg "$BIN/pg_ctl" -D "$work/data" -w -m fast stop >/dev/null
+pg_stop "$work" fast
 trap - EXIT
 out="$INCIDENTS_DIR/pg-deadlocks-then-oom-kill"
 mkdir -p "$out"
