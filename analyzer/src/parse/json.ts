@@ -1,6 +1,7 @@
 // JSON lines and ECS: common field names mapped onto the event; everything else kept (flattened with dots).
 import type { FieldValue, LogEvent } from '../core/types.ts';
 import { normaliseLevel } from './level.ts';
+import { parseTimestamp } from './timestamp.ts';
 
 /** The event parts a JSON line supplies (the rest comes from the line's position). */
 export type JsonParts = Pick<
@@ -17,16 +18,9 @@ const SPAN_KEYS = ['span_id', 'span.id', 'spanId'];
 const MAX_DEPTH = 4;
 
 export function parseJson(text: string): JsonParts | null {
-  if (text.charCodeAt(0) !== 123 /* { */) return null;
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return null;
-  const flat: Record<string, FieldValue> = {};
-  flatten(obj as Record<string, unknown>, '', flat, 0);
+  const parsed = parseJsonObject(text);
+  if (parsed === null) return null;
+  const flat: Record<string, FieldValue> = { ...parsed };
 
   const timestamp = toEpochMs(take(flat, TIME_KEYS));
   const level = normaliseLevel(take(flat, LEVEL_KEYS) ?? undefined);
@@ -41,7 +35,7 @@ export function parseJson(text: string): JsonParts | null {
 }
 
 /** Remove and return the first present key (so mapped fields are not duplicated in `fields`). */
-function take(flat: Record<string, FieldValue>, keys: string[]): FieldValue | undefined {
+export function take(flat: Record<string, FieldValue>, keys: string[]): FieldValue | undefined {
   for (const k of keys) {
     if (k in flat) {
       const v = flat[k]!;
@@ -51,6 +45,33 @@ function take(flat: Record<string, FieldValue>, keys: string[]): FieldValue | un
   }
   return undefined;
 }
+
+let lastText = '';
+let lastFlat: Readonly<Record<string, FieldValue>> | null = null;
+
+/**
+ * A JSON object line, flattened with dots (read-only: copy before changing it), or null. The last line is
+ * cached, so detection trying several JSON formats on one line parses it once.
+ */
+export function parseJsonObject(text: string): Readonly<Record<string, FieldValue>> | null {
+  if (text === lastText) return lastFlat;
+  lastText = text;
+  lastFlat = null;
+  if (text.charCodeAt(0) !== 123 /* { */) return null;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return null;
+  const flat: Record<string, FieldValue> = {};
+  flatten(obj as Record<string, unknown>, '', flat, 0);
+  lastFlat = flat;
+  return flat;
+}
+
+export { flatten as flattenJson };
 
 function flatten(
   obj: Record<string, unknown>,
@@ -67,11 +88,7 @@ function flatten(
   }
 }
 
+/** Never throws: epoch s/ms/µs/ns or ISO text, null (with a counted reason upstream) when out of range. */
 function toEpochMs(v: FieldValue | undefined): number | null {
-  if (typeof v === 'number') return v > 1e11 ? Math.round(v) : Math.round(v * 1000); // seconds vs ms
-  if (typeof v === 'string') {
-    const t = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? v : `${v.replace(' ', 'T')}Z`);
-    return Number.isNaN(t) ? null : t;
-  }
-  return null;
+  return parseTimestamp(v, 'iso8601', Date.now());
 }
