@@ -180,10 +180,10 @@ export async function runDrill(
         const inc = await analyzer.get('/api/incidents');
         const metrics = await analyzer.get('/metrics', { headers: { accept: 'text/plain' } });
         const seen = JSON.stringify(inc.body).includes(drillId);
-        const crit = /^crumbtrail_critical_errors_total(?:\{[^}]*\})? ([0-9.e+]+)/m.exec(metrics.text);
+        const crit = /^crumbtrail_critical_events_total(?:\{[^}]*\})? ([0-9.e+]+)/m.exec(metrics.text);
         return {
           ok: seen && Number(crit?.[1] ?? 0) > 0,
-          detail: `incident mentions drill: ${seen}, critical_errors_total ${crit?.[1] ?? 'absent'}`,
+          detail: `incident mentions drill: ${seen}, critical_events_total ${crit?.[1] ?? 'absent'}`,
         };
       },
     ],
@@ -264,7 +264,7 @@ export async function runDrill(
               {
                 refId: 'A',
                 datasource: { uid: 'crumbtrail-prometheus' },
-                expr: 'crumbtrail_critical_errors_total',
+                expr: 'crumbtrail_critical_events_total',
                 instant: true,
               },
             ],
@@ -274,7 +274,7 @@ export async function runDrill(
         const hs = (health.body as { status?: string } | null)?.status ?? `HTTP ${health.status}`;
         return {
           ok: hs === 'OK' && frames.length > 0,
-          detail: `datasource health ${hs}, ${frames.length} frames for crumbtrail_critical_errors_total`,
+          detail: `datasource health ${hs}, ${frames.length} frames for crumbtrail_critical_events_total`,
         };
       },
     ],

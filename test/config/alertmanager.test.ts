@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { findBinary, REPO_ROOT } from '../helpers/native-stack.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 
 const CONFIG = join(REPO_ROOT, 'alertmanager/alertmanager.yml');
 const ENTRYPOINT = join(REPO_ROOT, 'alertmanager/entrypoint.sh');
 const amtool = findBinary('amtool');
-const skip = amtool ? false : 'skipped: amtool not on PATH (Debian package prometheus-alertmanager)';
-if (skip) console.log(`alertmanager config: ${skip}`);
+const skip = amtool
+  ? false
+  : skipOrFail('alertmanager config: amtool not on PATH (Debian package prometheus-alertmanager)');
 
 function amtoolRun(args: string[]): { code: number; out: string } {
   const r = spawnSync(amtool!, args, { encoding: 'utf8', timeout: 60_000 });

@@ -11,6 +11,7 @@ import draft07 from 'ajv/dist/refs/json-schema-draft-07.json' with { type: 'json
 import { parse } from 'yaml';
 import { parseEnvFile, SECRET_VARIABLES } from '../../scripts/lib/env-file.ts';
 import { REPO_ROOT } from '../helpers/native-stack.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 
 const COMPOSE_PATH = join(REPO_ROOT, 'docker-compose.yml');
 const composeText = readFileSync(COMPOSE_PATH, 'utf8');
@@ -49,8 +50,7 @@ function composeValidator(schema: object) {
 const SPEC = join(REPO_ROOT, '..', 'shared', 'specs', 'compose', 'compose-spec.json');
 const specMissing = existsSync(SPEC)
   ? false
-  : `skipped: ${SPEC} not found (the shared specs are not on this machine)`;
-if (specMissing) console.log(`compose schema: ${specMissing}`);
+  : skipOrFail(`compose schema: ${SPEC} not found (the shared specs are not on this machine)`);
 
 describe('docker-compose.yml against the Compose Specification schema', { skip: specMissing }, () => {
   test('validates with ajv', () => {

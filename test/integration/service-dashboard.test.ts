@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../analyzer/src/report/browser.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 import {
   cleanup,
   getJson,
@@ -26,7 +27,7 @@ after(async () => {
 
 describe('dashboard page', {
   timeout: 120_000,
-  skip: !existsSync(CHROMIUM) && 'chromium not installed (skipped)',
+  skip: existsSync(CHROMIUM) ? false : skipOrFail(`service-dashboard: ${CHROMIUM} not installed`),
 }, () => {
   test('shows throughput and breadcrumbs; log markup is not executed', async () => {
     const dir = tempDir('ct-dash-');

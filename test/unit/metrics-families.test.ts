@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { ClassifiedEvent, Level } from '../../analyzer/src/core/types.ts';
 import { AnalyzerMetrics } from '../../analyzer/src/metrics/analyzer-metrics.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 
 function event(
   level: Level,
@@ -66,7 +67,9 @@ describe('analyzer metric families', () => {
     assert.equal(sample(text, 'crumbtrail_log_lines_total{level="INFO",component="api"}'), 3);
     assert.equal(sample(text, 'crumbtrail_log_lines_total{level="ERROR",component="db"}'), 1);
     assert.equal(sample(text, 'crumbtrail_log_lines_total{level="UNKNOWN",component="unknown"}'), 1);
-    assert.equal(sample(text, 'crumbtrail_critical_errors_total'), 2);
+    // ERROR counts as an error event, not a critical one: only FATAL/CRITICAL page.
+    assert.equal(sample(text, 'crumbtrail_error_events_total'), 2);
+    assert.equal(sample(text, 'crumbtrail_critical_events_total'), 1);
     assert.equal(sample(text, 'crumbtrail_errors_per_minute'), 2);
     assert.equal(sample(text, 'crumbtrail_unparsed_lines_total'), 1);
     assert.equal(sample(text, 'crumbtrail_breadcrumbs_total{category="stress"}'), 1);
@@ -125,7 +128,9 @@ describe('analyzer metric families', () => {
   });
 
   test('promtool check metrics passes on our own families', {
-    skip: !existsSync('/usr/bin/promtool') && 'promtool not installed',
+    skip: existsSync('/usr/bin/promtool')
+      ? false
+      : skipOrFail('metric families: /usr/bin/promtool not installed'),
   }, async () => {
     const m = new AnalyzerMetrics();
     m.setSources({
