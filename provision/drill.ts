@@ -33,6 +33,9 @@ export class DrillHopError extends Error {
   }
 }
 
+/** Alerts the drill's lines must raise: a CRITICAL line pages, a final failure opens an incident. */
+export const DRILL_ALERTS: readonly string[] = ['CrumbtrailCriticalBreadcrumbs', 'CrumbtrailIncidentOpened'];
+
 export function newDrillId(): string {
   return `drill-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
@@ -228,7 +231,10 @@ export async function runDrill(
         const alerts = (
           (res.body as { data?: { alerts?: { labels: Record<string, string>; state: string }[] } }).data
             ?.alerts ?? []
-        ).filter((a) => a.state === 'firing' && a.labels.alertname?.startsWith('Crumbtrail'));
+        )
+        // Only the alerts the drill's lines raise: any other firing alert (a target still coming up) would
+        // let this hop pass for the wrong reason.
+          .filter((a) => a.state === 'firing' && DRILL_ALERTS.includes(a.labels.alertname ?? ''));
         return {
           ok: alerts.length > 0,
           detail: `firing: ${alerts.map((a) => a.labels.alertname).join(', ') || 'none'}`,
