@@ -232,8 +232,8 @@ export async function runDrill(
           (res.body as { data?: { alerts?: { labels: Record<string, string>; state: string }[] } }).data
             ?.alerts ?? []
         )
-        // Only the alerts the drill's lines raise: any other firing alert (a target still coming up) would
-        // let this hop pass for the wrong reason.
+          // Only the alerts the drill's lines raise: any other firing alert (a target still coming up) would
+          // let this hop pass for the wrong reason.
           .filter((a) => a.state === 'firing' && DRILL_ALERTS.includes(a.labels.alertname ?? ''));
         return {
           ok: alerts.length > 0,

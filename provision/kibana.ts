@@ -15,7 +15,7 @@ import {
 } from './kibana-files.ts';
 import { type License, licenseAllows } from './license.ts';
 import { reconcile, type StepContext } from './reconcile.ts';
-import { waitForHealthy } from './wait.ts';
+import { waitForHealthy, waitOptions } from './wait.ts';
 
 const SERVICE = 'kibana';
 
@@ -39,7 +39,7 @@ export async function waitForKibana(ctx: StepContext, http: ServiceHttp): Promis
         detail: `status ${level}, version ${body?.version?.number ?? '?'}`,
       };
     },
-    { timeoutMs: ctx.timeoutMs, print: ctx.print },
+    waitOptions(ctx),
   );
 }
 
