@@ -18,7 +18,7 @@ die() {
 
 # --- 1. secrets -------------------------------------------------------------------------------------------
 PASSWORD_VARS=(ELASTIC_PASSWORD KIBANA_SYSTEM_PASSWORD FILEBEAT_WRITER_PASSWORD ANALYZER_WRITER_PASSWORD
-  PROVISIONER_PASSWORD GRAFANA_READER_PASSWORD)
+  PROVISIONER_PASSWORD GRAFANA_READER_PASSWORD GRAFANA_ADMIN_PASSWORD)
 KEY_VARS=(KIBANA_ENCRYPTED_SAVED_OBJECTS_KEY KIBANA_SECURITY_KEY KIBANA_REPORTING_KEY)
 KNOWN_DEFAULTS=(changeme changeit admin administrator password passw0rd secret elastic kibana kibana_system
   filebeat grafana root test test123 123456 12345678 letmein default)
@@ -115,7 +115,7 @@ put "role crumbtrail_provisioner" PUT /_security/role/crumbtrail_provisioner '{
       "privileges": ["read", "view_index_metadata", "manage", "create_doc", "auto_configure", "create_index", "write"] }
   ],
   "applications": [
-    { "application": "kibana-.kibana", "privileges": ["all"], "resources": ["space:default"] }
+    { "application": "kibana-.kibana", "privileges": ["space_all"], "resources": ["space:default"] }
   ]
 }'
 
