@@ -50,6 +50,7 @@ export const USAGE = `usage: npm run provision -- [--dry-run] [--only es,kibana,
               (default ${DEFAULT_WAIT_MS / 1000}s; 0 = try once; --timeout is the same flag)
 env:   ES_URL ES_USERNAME ES_PASSWORD | ES_API_KEY  ES_CA_CERT  KIBANA_URL KIBANA_USERNAME KIBANA_PASSWORD
        GRAFANA_URL GRAFANA_USERNAME GRAFANA_PASSWORD | GRAFANA_TOKEN  PROMETHEUS_URL  RETENTION_DAYS
+       (each password, key or token may instead be a file: ES_PASSWORD_FILE=/run/secrets/…)
        (unset values are read from <repo>/.env, then default to the compose stack on localhost;
        without ES_USERNAME/ES_PASSWORD Elasticsearch and Kibana are provisioned as the least-privilege
        user 'provisioner' with PROVISIONER_PASSWORD, never as the 'elastic' superuser)`;
@@ -79,6 +80,31 @@ export function readDotEnv(path: string): Record<string, string> {
   return out;
 }
 
+/** Credentials that may come as a file (Compose secrets under /run/secrets): NAME_FILE names the file. */
+export const FILE_SECRETS = [
+  'ES_PASSWORD',
+  'ES_API_KEY',
+  'KIBANA_PASSWORD',
+  'GRAFANA_PASSWORD',
+  'GRAFANA_TOKEN',
+  'PROVISIONER_PASSWORD',
+] as const;
+
+/** Fills NAME from the file NAME_FILE names, unless NAME is already set. Trailing newlines are not part of it. */
+function readSecretFiles(env: Record<string, string | undefined>): void {
+  for (const name of FILE_SECRETS) {
+    const file = env[`${name}_FILE`];
+    if (!file || env[name]) continue;
+    try {
+      env[name] = readFileSync(file, 'utf8').replace(/\r?\n+$/, '');
+    } catch (err) {
+      throw new ConfigError(
+        `${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? err})`,
+      );
+    }
+  }
+}
+
 function parseDuration(text: string, flag: string): number {
   const m = /^(\d+)(ms|s|m)?$/.exec(text.trim());
   if (!m) throw new ConfigError(`${flag}: expected a duration like 90s or 2m (got "${text}")`);
@@ -105,6 +131,7 @@ export function parseArgs(
   const env: Record<string, string | undefined> =
     opts.dotEnv === false ? {} : { ...readDotEnv(join(repoRoot, '.env')) };
   for (const [k, v] of Object.entries(processEnv)) if (v !== undefined && v !== '') env[k] = v;
+  readSecretFiles(env);
 
   const flags = new Map<string, string>();
   let dryRun = false;

@@ -229,7 +229,7 @@ describe('Grafana datasources (file-provisioned)', () => {
 
   test('no credential is written in the file: the ES password comes from the environment', () => {
     const es = byUid.get('crumbtrail-elasticsearch');
-    assert.equal(es?.secureJsonData?.basicAuthPassword, '$GRAFANA_READER_PASSWORD');
+    assert.equal(es?.secureJsonData?.basicAuthPassword, '$__file{/run/secrets/grafana_reader_password}');
   });
 
   test('dashboards are not file-provisioned (the HTTP API owns them)', () => {

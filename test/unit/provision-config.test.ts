@@ -101,6 +101,22 @@ describe('provision flags', () => {
     assert.equal(parseArgs([], {}, ROOT).timeoutMs, DEFAULT_WAIT_MS);
   });
 
+  test('NAME_FILE (Compose secrets) fills a credential; an unreadable file is one clear error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crumbtrail-secret-'));
+    try {
+      writeFileSync(join(dir, 'pw'), 'from-a-file\n');
+      const c = parseArgs([], { ES_USERNAME: 'provisioner', ES_PASSWORD_FILE: join(dir, 'pw') }, ROOT);
+      assert.equal(c.es.auth.kind === 'basic' && c.es.auth.password, 'from-a-file');
+      assert.throws(
+        () => parseArgs([], { GRAFANA_PASSWORD_FILE: join(dir, 'missing') }, ROOT),
+        (e: Error) =>
+          e instanceof ConfigError && /GRAFANA_PASSWORD_FILE: cannot read .*ENOENT/.test(e.message),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--wait (and its alias --timeout) set the wait; 0 means try once', () => {
     assert.equal(parseArgs(['--wait', '0'], {}, ROOT).timeoutMs, 0);
     assert.equal(parseArgs(['--wait=5s'], {}, ROOT).timeoutMs, 5000);
