@@ -209,3 +209,21 @@ describe('demo/replay.ts', () => {
     );
   });
 });
+
+describe('docs/troubleshooting.md matches what the config does', () => {
+  const doc = readFileSync(join(REPO_ROOT, 'docs/troubleshooting.md'), 'utf8');
+  const headings = doc.split('\n').filter((l) => l.startsWith('## '));
+  test('single-node discovery: vm.max_map_count and memlock are warnings, not an exit or an unhealthy node', () => {
+    assert.match(
+      readFileSync(join(REPO_ROOT, 'elasticsearch/config/elasticsearch.yml'), 'utf8'),
+      /^discovery\.type: single-node$/m,
+    );
+    for (const h of headings) {
+      if (/max_map_count|memory locking/.test(h)) assert.doesNotMatch(h, /exits|unhealthy/, h);
+    }
+    assert.ok(
+      headings.some((h) => /warns .*vm\.max_map_count/.test(h)),
+      headings.join('\n'),
+    );
+  });
+});
