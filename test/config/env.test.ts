@@ -219,6 +219,19 @@ describe('setup/setup.sh refuses weak secrets (bash, --check-only)', () => {
     });
   }
 
+  test('secrets given as <NAME>_FILE (Compose secrets) are read from the file and checked the same way', () => {
+    const file = join(dir, 'es-pw');
+    writeFileSync(file, goodEnv.ELASTIC_PASSWORD!);
+    const ok = check({ ELASTIC_PASSWORD: '', ELASTIC_PASSWORD_FILE: file });
+    assert.equal(ok.code, 0, ok.out);
+    writeFileSync(file, 'changeme');
+    const bad = check({ ELASTIC_PASSWORD: '', ELASTIC_PASSWORD_FILE: file });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.out, /ELASTIC_PASSWORD is a well-known default/);
+    const missing = check({ ELASTIC_PASSWORD_FILE: join(dir, 'nope') });
+    assert.match(missing.out, /ELASTIC_PASSWORD_FILE points at .*nope, which cannot be read/);
+  });
+
   test("Kibana space privileges are the space ones (space_all/space_read), never the global 'all'", () => {
     const src = readFileSync(join(REPO_ROOT, 'setup/setup.sh'), 'utf8');
     const grants = [
