@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
-import type { ClassifiedEvent, Level } from '../../analyzer/src/core/types.ts';
+import type { Level } from '../../analyzer/src/core/types.ts';
 import { AnalyzerMetrics } from '../../analyzer/src/metrics/analyzer-metrics.ts';
+import { classifiedEvent } from '../helpers/classified-event.ts';
 import { findBinary, REPO_ROOT } from '../helpers/native-stack.ts';
 import { skipOrFail } from '../helpers/skip.ts';
 
@@ -32,23 +33,7 @@ const criticalAlerts = ruleFiles.flatMap((f) =>
   ),
 );
 
-function event(level: Level): ClassifiedEvent {
-  return {
-    event: {
-      source: '/app.log',
-      offset: 0,
-      nextOffset: 1,
-      lineNo: 1,
-      format: 'plain',
-      timestamp: 0,
-      level,
-      component: 'gateway',
-      message: 'm',
-      fields: {},
-    },
-    breadcrumb: null,
-  };
-}
+const event = (level: Level) => classifiedEvent(level, 'gateway');
 
 const MINUTES = 15;
 const LABELS = 'job="crumbtrail-analyzer",instance="analyzer:9464"';

@@ -2,32 +2,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import type { ClassifiedEvent, Level } from '../../analyzer/src/core/types.ts';
 import { AnalyzerMetrics } from '../../analyzer/src/metrics/analyzer-metrics.ts';
+import { classifiedEvent } from '../helpers/classified-event.ts';
 import { skipOrFail } from '../helpers/skip.ts';
 
-function event(
-  level: Level,
-  component: string,
-  extra: Partial<ClassifiedEvent['event']> = {},
-): ClassifiedEvent {
-  return {
-    event: {
-      source: '/x.log',
-      offset: 0,
-      nextOffset: 1,
-      lineNo: 1,
-      format: 'plain',
-      timestamp: 0,
-      level,
-      component,
-      message: 'm',
-      fields: {},
-      ...extra,
-    },
-    breadcrumb: null,
-  };
-}
+const event = classifiedEvent;
 
 /** Value of one sample in the text exposition, or undefined. */
 function sample(text: string, series: string): number | undefined {
