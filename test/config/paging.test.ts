@@ -107,6 +107,11 @@ describe('paging semantics through the real analyzer metrics and the real rules 
     assert.equal(r.code, 0, `an ERROR line paged:\n${r.out}`);
   });
 
+  test('an ERROR-only series (a quiet service: one ERROR a minute, nothing else) pages nobody', async () => {
+    const r = await expectNoPage('error-only series does not page', () => ['ERROR']);
+    assert.equal(r.code, 0, `an ERROR-only series paged:\n${r.out}`);
+  });
+
   test('a CRITICAL line does page (the harness can see a page)', async () => {
     const r = await expectNoPage('a critical line pages', normalPlus(['CRITICAL']));
     assert.notEqual(r.code, 0, r.out);
