@@ -34,6 +34,11 @@ export interface NativeDrillOptions {
   print: (line: string) => void;
   /** Deadline for all hops together, measured from the moment the lines were written. */
   hopTimeoutMs?: number;
+  /**
+   * Deadline for the negative check (an ERROR line pages nobody) to see the ERROR scraped and evaluated; its own,
+   * so a test that shortens the hop deadline to provoke a failing hop does not fail this check instead.
+   */
+  quietTimeoutMs?: number;
   bins?: NativeBinaries;
   /**
    * Where the drill lines go. Default: a new `<drill id>.log` in the directory the analyzer follows, as the
@@ -407,7 +412,7 @@ export async function runNativeDrill(opts: NativeDrillOptions): Promise<NativeDr
       analyzer,
       stack,
       webhook,
-      timeoutMs: opts.hopTimeoutMs ?? 90_000,
+      timeoutMs: opts.quietTimeoutMs ?? 60_000,
     });
     print(hopLine(quiet));
     if (!quiet.ok) {
