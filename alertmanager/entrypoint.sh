@@ -3,6 +3,7 @@
 # alertmanager.yml here: each line marked `# ALERT_WEBHOOK_CRITICAL_URL` / `# ALERT_WEBHOOK_WARNING_URL`
 # gets that variable's URL when it is set, otherwise keeps its default (the analyzer's /api/alerts).
 # Usage: entrypoint.sh [alertmanager flags…]     entrypoint.sh --render-only (print the rendered file path)
+#        entrypoint.sh --check-only (render and validate with amtool, then exit)
 # Env: AM_CONFIG_SRC (default /etc/alertmanager/alertmanager.yml), AM_CONFIG_OUT (default /alertmanager/alertmanager.rendered.yml)
 set -eu
 
@@ -41,8 +42,16 @@ if [ "${1:-}" = "--render-only" ]; then
   echo "$out"
   exit 0
 fi
-# Refuse to start on a config the render broke, with amtool's own message.
+# Refuse to start on a config the render broke, with amtool's own message: amtool prints "FAILED: <reason>"
+# on stdout, so keep its output and show it on failure instead of discarding it.
 if command -v amtool >/dev/null 2>&1; then
-  amtool check-config "$out" >/dev/null || fail "rendered $out is invalid (see amtool's message above)"
+  if ! check=$(amtool check-config "$out" 2>&1); then
+    printf '%s\n' "$check" >&2
+    fail "rendered $out is invalid: $(printf '%s' "$check" | grep -o 'FAILED: .*' | head -n 1)"
+  fi
+fi
+if [ "${1:-}" = "--check-only" ]; then
+  echo "alertmanager entrypoint: $out is valid"
+  exit 0
 fi
 exec /bin/alertmanager --config.file="$out" --storage.path=/alertmanager "$@"

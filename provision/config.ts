@@ -36,11 +36,31 @@ export interface ProvisionConfig {
 
 export class ConfigError extends Error {}
 
-export const USAGE = `usage: npm run provision -- [--dry-run] [--only es,kibana,grafana,prometheus] [--timeout 120s]
+/** The least-privilege user setup/setup.sh creates for provisioning. */
+export const PROVISIONER_USER = 'provisioner';
+
+/** Seconds each service may take to become healthy when --wait is not given. */
+export const DEFAULT_WAIT_MS = 180_000;
+
+export const USAGE = `usage: npm run provision -- [--dry-run] [--only es,kibana,grafana,prometheus] [--wait 180s]
        [--es-url URL] [--kibana-url URL] [--grafana-url URL] [--prometheus-url URL]
+  --dry-run   read and compare only, write nothing; stops at once when nothing answers at a URL
+  --only      the services to provision (default: all four)
+  --wait      how long every service may take to become healthy, waited for together
+              (default ${DEFAULT_WAIT_MS / 1000}s; 0 = try once; --timeout is the same flag)
 env:   ES_URL ES_USERNAME ES_PASSWORD | ES_API_KEY  ES_CA_CERT  KIBANA_URL KIBANA_USERNAME KIBANA_PASSWORD
        GRAFANA_URL GRAFANA_USERNAME GRAFANA_PASSWORD | GRAFANA_TOKEN  PROMETHEUS_URL  RETENTION_DAYS
-       (unset values are read from <repo>/.env, then default to the compose stack on localhost)`;
+       (each password, key or token may instead be a file: ES_PASSWORD_FILE=/run/secrets/…)
+       (unset values are read from <repo>/.env, then default to the compose stack on localhost;
+       without ES_USERNAME/ES_PASSWORD Elasticsearch and Kibana are provisioned as the least-privilege
+       user 'provisioner' with PROVISIONER_PASSWORD, never as the 'elastic' superuser)`;
+
+/** `--help`: not an error; the caller prints USAGE on stdout and exits 0. */
+export class HelpRequested extends Error {
+  constructor() {
+    super(USAGE);
+  }
+}
 
 /** Minimal .env reader: KEY=value lines, optional quotes, # comments. Process env always wins. */
 export function readDotEnv(path: string): Record<string, string> {
@@ -58,6 +78,31 @@ export function readDotEnv(path: string): Record<string, string> {
     out[m[1]!] = value;
   }
   return out;
+}
+
+/** Credentials that may come as a file (Compose secrets under /run/secrets): NAME_FILE names the file. */
+export const FILE_SECRETS = [
+  'ES_PASSWORD',
+  'ES_API_KEY',
+  'KIBANA_PASSWORD',
+  'GRAFANA_PASSWORD',
+  'GRAFANA_TOKEN',
+  'PROVISIONER_PASSWORD',
+] as const;
+
+/** Fills NAME from the file NAME_FILE names, unless NAME is already set. Trailing newlines are not part of it. */
+function readSecretFiles(env: Record<string, string | undefined>): void {
+  for (const name of FILE_SECRETS) {
+    const file = env[`${name}_FILE`];
+    if (!file || env[name]) continue;
+    try {
+      env[name] = readFileSync(file, 'utf8').replace(/\r?\n+$/, '');
+    } catch (err) {
+      throw new ConfigError(
+        `${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? err})`,
+      );
+    }
+  }
 }
 
 function parseDuration(text: string, flag: string): number {
@@ -86,18 +131,21 @@ export function parseArgs(
   const env: Record<string, string | undefined> =
     opts.dotEnv === false ? {} : { ...readDotEnv(join(repoRoot, '.env')) };
   for (const [k, v] of Object.entries(processEnv)) if (v !== undefined && v !== '') env[k] = v;
+  readSecretFiles(env);
 
   const flags = new Map<string, string>();
   let dryRun = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--dry-run') dryRun = true;
-    else if (arg === '--help' || arg === '-h') throw new ConfigError(USAGE);
+    else if (arg === '--help' || arg === '-h') throw new HelpRequested();
     else if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (!['only', 'timeout', 'es-url', 'kibana-url', 'grafana-url', 'prometheus-url'].includes(name)) {
+      if (
+        !['only', 'wait', 'timeout', 'es-url', 'kibana-url', 'grafana-url', 'prometheus-url'].includes(name)
+      ) {
         throw new ConfigError(`unknown flag --${name}\n${USAGE}`);
       }
       if (value === undefined || value.startsWith('--')) throw new ConfigError(`--${name} needs a value`);
@@ -126,7 +174,7 @@ export function parseArgs(
   const esAuth = elasticAuth(env, 'ES');
   const kibanaAuth: Auth =
     env.KIBANA_USERNAME || env.KIBANA_PASSWORD
-      ? basic(env, 'KIBANA_USERNAME', 'KIBANA_PASSWORD', env.ES_USERNAME ?? 'elastic')
+      ? basic(env, 'KIBANA_USERNAME', 'KIBANA_PASSWORD', env.ES_USERNAME ?? PROVISIONER_USER)
       : esAuth;
   const grafanaAuth: Auth = env.GRAFANA_TOKEN
     ? { kind: 'bearer', token: env.GRAFANA_TOKEN, source: 'GRAFANA_TOKEN' }
@@ -190,7 +238,11 @@ export function parseArgs(
     },
     dryRun,
     only,
-    timeoutMs: flags.has('timeout') ? parseDuration(flags.get('timeout')!, '--timeout') : 180_000,
+    timeoutMs: flags.has('wait')
+      ? parseDuration(flags.get('wait')!, '--wait')
+      : flags.has('timeout')
+        ? parseDuration(flags.get('timeout')!, '--timeout')
+        : DEFAULT_WAIT_MS,
     retentionDays: retention,
     env,
   };
@@ -199,14 +251,16 @@ export function parseArgs(
 function elasticAuth(env: Record<string, string | undefined>, prefix: 'ES'): Auth {
   if (env[`${prefix}_API_KEY`])
     return { kind: 'apiKey', key: env[`${prefix}_API_KEY`]!, source: `${prefix}_API_KEY` };
-  if (env[`${prefix}_PASSWORD`]) return basic(env, `${prefix}_USERNAME`, `${prefix}_PASSWORD`, 'elastic');
-  // The compose stack's superuser password, when nothing more specific is given.
-  if (env.ELASTIC_PASSWORD) {
+  if (env[`${prefix}_PASSWORD`])
+    return basic(env, `${prefix}_USERNAME`, `${prefix}_PASSWORD`, PROVISIONER_USER);
+  // The compose stack's provisioning user (setup creates it): templates, ILM, pipelines, Kibana objects, no
+  // more. Never the `elastic` superuser: rules created with it would carry a superuser API key.
+  if (env.PROVISIONER_PASSWORD) {
     return {
       kind: 'basic',
-      username: env[`${prefix}_USERNAME`] ?? 'elastic',
-      password: env.ELASTIC_PASSWORD,
-      source: `ELASTIC_PASSWORD (user ${env[`${prefix}_USERNAME`] ?? 'elastic'})`,
+      username: env[`${prefix}_USERNAME`] ?? PROVISIONER_USER,
+      password: env.PROVISIONER_PASSWORD,
+      source: `PROVISIONER_PASSWORD (user ${env[`${prefix}_USERNAME`] ?? PROVISIONER_USER})`,
     };
   }
   return { kind: 'none' };

@@ -33,6 +33,9 @@ export class DrillHopError extends Error {
   }
 }
 
+/** Alerts the drill's lines must raise: a CRITICAL line pages, a final failure opens an incident. */
+export const DRILL_ALERTS: readonly string[] = ['CrumbtrailCriticalBreadcrumbs', 'CrumbtrailIncidentOpened'];
+
 export function newDrillId(): string {
   return `drill-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
@@ -180,10 +183,10 @@ export async function runDrill(
         const inc = await analyzer.get('/api/incidents');
         const metrics = await analyzer.get('/metrics', { headers: { accept: 'text/plain' } });
         const seen = JSON.stringify(inc.body).includes(drillId);
-        const crit = /^crumbtrail_critical_errors_total(?:\{[^}]*\})? ([0-9.e+]+)/m.exec(metrics.text);
+        const crit = /^crumbtrail_critical_events_total(?:\{[^}]*\})? ([0-9.e+]+)/m.exec(metrics.text);
         return {
           ok: seen && Number(crit?.[1] ?? 0) > 0,
-          detail: `incident mentions drill: ${seen}, critical_errors_total ${crit?.[1] ?? 'absent'}`,
+          detail: `incident mentions drill: ${seen}, critical_events_total ${crit?.[1] ?? 'absent'}`,
         };
       },
     ],
@@ -228,7 +231,10 @@ export async function runDrill(
         const alerts = (
           (res.body as { data?: { alerts?: { labels: Record<string, string>; state: string }[] } }).data
             ?.alerts ?? []
-        ).filter((a) => a.state === 'firing' && a.labels.alertname?.startsWith('Crumbtrail'));
+        )
+          // Only the alerts the drill's lines raise: any other firing alert (a target still coming up) would
+          // let this hop pass for the wrong reason.
+          .filter((a) => a.state === 'firing' && DRILL_ALERTS.includes(a.labels.alertname ?? ''));
         return {
           ok: alerts.length > 0,
           detail: `firing: ${alerts.map((a) => a.labels.alertname).join(', ') || 'none'}`,
@@ -264,7 +270,7 @@ export async function runDrill(
               {
                 refId: 'A',
                 datasource: { uid: 'crumbtrail-prometheus' },
-                expr: 'crumbtrail_critical_errors_total',
+                expr: 'crumbtrail_critical_events_total',
                 instant: true,
               },
             ],
@@ -274,7 +280,7 @@ export async function runDrill(
         const hs = (health.body as { status?: string } | null)?.status ?? `HTTP ${health.status}`;
         return {
           ok: hs === 'OK' && frames.length > 0,
-          detail: `datasource health ${hs}, ${frames.length} frames for crumbtrail_critical_errors_total`,
+          detail: `datasource health ${hs}, ${frames.length} frames for crumbtrail_critical_events_total`,
         };
       },
     ],

@@ -5,7 +5,7 @@ import type { Target } from './config.ts';
 import { ProvisionError } from './errors.ts';
 import { esCall } from './es-client.ts';
 import { reconcile, type StepContext } from './reconcile.ts';
-import { waitForHealthy } from './wait.ts';
+import { waitForHealthy, waitOptions } from './wait.ts';
 
 const SERVICE = 'elasticsearch';
 /** Oldest major whose APIs (data streams, composable templates, copy_from) we rely on. */
@@ -23,7 +23,7 @@ export async function waitForElasticsearch(
       const h = await esCall(target, 'GET _cluster/health', () => client.cluster.health());
       return { ready: h.status === 'green' || h.status === 'yellow', detail: `cluster status ${h.status}` };
     },
-    { timeoutMs: ctx.timeoutMs, print: ctx.print },
+    waitOptions(ctx),
   );
   const info = await esCall(target, 'GET /', () => client.info());
   const version = info.version.number;

@@ -1,7 +1,7 @@
 // The @elastic/elasticsearch client for a target, and translation of its errors into operator language.
 import { Client, errors } from '@elastic/elasticsearch';
 import { describeAuth, type Target } from './config.ts';
-import { ProvisionError } from './errors.ts';
+import { ProvisionError, UnreachableError } from './errors.ts';
 
 export function createEsClient(target: Target, requestTimeoutMs = 30_000): Client {
   const auth =
@@ -61,7 +61,10 @@ export async function esCall<T>(
       }
       throw new ProvisionError(`Elasticsearch answered ${status} to ${what}: ${reason}`);
     }
-    if (err instanceof errors.ConnectionError || err instanceof errors.TimeoutError) {
+    if (err instanceof errors.ConnectionError) {
+      throw new UnreachableError('Elasticsearch', target.url, 'ES_URL', err.message);
+    }
+    if (err instanceof errors.TimeoutError) {
       throw new ProvisionError(
         `Elasticsearch unreachable at ${target.url} (${err.message}): is it running? set ES_URL to provision another cluster`,
       );

@@ -7,7 +7,7 @@ import type { Target } from './config.ts';
 import { ProvisionError } from './errors.ts';
 import { ServiceHttp } from './http.ts';
 import { reconcile, type StepContext } from './reconcile.ts';
-import { waitForHealthy } from './wait.ts';
+import { waitForHealthy, waitOptions } from './wait.ts';
 
 const SERVICE = 'grafana';
 export const FOLDER_UID = 'crumbtrail';
@@ -75,7 +75,7 @@ export async function waitForGrafana(ctx: StepContext, http: ServiceHttp): Promi
         detail: `database ${body?.database ?? res.status}, version ${body?.version ?? '?'}`,
       };
     },
-    { timeoutMs: ctx.timeoutMs, print: ctx.print },
+    waitOptions(ctx),
   );
   // Health needs no credentials; check them now so a bad password is reported before any write.
   await http.get(`/api/folders/${FOLDER_UID}`, { expect: [404] });

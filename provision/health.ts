@@ -2,6 +2,7 @@
 import type { ProvisionConfig } from './config.ts';
 import { createEsClient, esCall } from './es-client.ts';
 import { ServiceHttp } from './http.ts';
+import { kibanaReadiness } from './kibana.ts';
 
 export interface ServiceHealth {
   service: string;
@@ -32,13 +33,12 @@ export async function checkHealth(
     [
       'kibana',
       async () => {
+        // Same rule as provisioning: core, alerting and actions available; other plugins may be degraded.
         const r = await new ServiceHttp('Kibana', config.kibana, 'KIBANA_URL').get('/api/status', {
           expect: [503],
         });
-        const level =
-          (r.body as { status?: { overall?: { level?: string } } } | null)?.status?.overall?.level ??
-          `HTTP ${r.status}`;
-        return { ok: level === 'available', detail: `status ${level}` };
+        const p = kibanaReadiness(r.body as Parameters<typeof kibanaReadiness>[0], r.status);
+        return { ok: p.ready, detail: p.detail };
       },
     ],
     [

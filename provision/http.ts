@@ -1,7 +1,7 @@
 // JSON over fetch for Kibana, Grafana and Prometheus, with errors an operator can act on:
 // unreachable (which URL, which env var), 401 (which credential), 403 (which credential lacks what).
 import { type Auth, describeAuth, type Target } from './config.ts';
-import { ProvisionError } from './errors.ts';
+import { ProvisionError, UnreachableError } from './errors.ts';
 
 export interface HttpResponse {
   status: number;
@@ -67,9 +67,13 @@ export class ServiceHttp {
       });
     } catch (err) {
       const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-      throw new ProvisionError(
-        `${this.service} unreachable at ${this.target.url} (${cause}): is it running? set ${this.urlVar} to provision another host`,
-      );
+      // A timeout means something listens but is slow: worth waiting for. Anything else: nothing answers.
+      if (err instanceof Error && err.name === 'TimeoutError') {
+        throw new ProvisionError(
+          `${this.service} at ${this.target.url} did not answer within ${this.timeoutMs / 1000}s`,
+        );
+      }
+      throw new UnreachableError(this.service, this.target.url, this.urlVar, cause);
     }
     const text = await res.text();
     let parsed: unknown = text;

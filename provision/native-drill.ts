@@ -21,7 +21,7 @@ import {
   waitForSamples,
   waitForTargetUp,
 } from '../test/helpers/native-stack.ts';
-import { drillLines, type Hop, type HopResult, newDrillId, runHops } from './drill.ts';
+import { drillLines, type Hop, type HopResult, hopLine, newDrillId, runHops } from './drill.ts';
 import { reportHops } from './smoke.ts';
 
 /** Alerts the drill's lines must raise: a CRITICAL line pages, a final failure opens an incident. */
@@ -34,6 +34,11 @@ export interface NativeDrillOptions {
   print: (line: string) => void;
   /** Deadline for all hops together, measured from the moment the lines were written. */
   hopTimeoutMs?: number;
+  /**
+   * Deadline for the negative check (an ERROR line pages nobody) to see the ERROR scraped and evaluated; its own,
+   * so a test that shortens the hop deadline to provoke a failing hop does not fail this check instead.
+   */
+  quietTimeoutMs?: number;
   bins?: NativeBinaries;
   /**
    * Where the drill lines go. Default: a new `<drill id>.log` in the directory the analyzer follows, as the
@@ -45,6 +50,8 @@ export interface NativeDrillOptions {
 export interface NativeDrillResult {
   ok: boolean;
   drillId: string;
+  /** The negative check, run before the drill: an ERROR line among normal traffic pages nobody. */
+  quiet: HopResult;
   hops: HopResult[];
   failed: HopResult | undefined;
   /** Captured output of every process the drill ran, by hop service name, taken before they stopped. */
@@ -252,6 +259,90 @@ export function nativeHops(ctx: {
   ];
 }
 
+/** Normal traffic with one ERROR line in it (0.5% errors: under the 1% budget, so no burn alert either). */
+export function errorOnlyLines(drillId: string, now = new Date()): string[] {
+  const ts = now.toISOString().replace('T', ' ').replace('Z', '');
+  const info = Array.from(
+    { length: 199 },
+    (_, i) => `[${ts}] INFO - [exchange-gateway] order accepted n=${i} quiet_id=${drillId}`,
+  );
+  return [...info, `[${ts}] ERROR - [exchange-gateway] order rejected: stale quote quiet_id=${drillId}`];
+}
+
+type PromAlert = { labels: Record<string, string>; state: string; activeAt?: string };
+
+/**
+ * Writes an ERROR line (among INFO lines), waits for the STATE that decides the question — Prometheus has
+ * scraped the ERROR into crumbtrail_error_events_total and evaluated every rule group after that sample —
+ * then asserts that no critical alert is pending or firing and that nothing reached the paging webhook.
+ */
+export async function checkErrorDoesNotPage(ctx: {
+  followed: string;
+  drillId: string;
+  analyzer: NativeAnalyzer;
+  stack: NativeStack;
+  webhook: WebhookRecorder;
+  timeoutMs: number;
+}): Promise<HopResult> {
+  const { analyzer, stack, webhook } = ctx;
+  const hop = 'an ERROR line pages nobody';
+  const started = Date.now();
+  const instance = `127.0.0.1:${analyzer.port}`;
+  const result = (ok: boolean, detail: string): HopResult => ({
+    hop,
+    service: 'prometheus',
+    ok,
+    latencyMs: Date.now() - started,
+    detail,
+  });
+  const errorsBefore = counterSum(await getText(`${analyzer.url}/metrics`), 'crumbtrail_error_events_total');
+  appendFileSync(join(ctx.followed, 'app.log'), `${errorOnlyLines(ctx.drillId).join('\n')}\n`);
+  const q = encodeURIComponent(
+    `timestamp(crumbtrail_error_events_total{instance="${instance}"} > ${errorsBefore})`,
+  );
+  let sampledAt = 0;
+  let evaluated = false;
+  let last = 'not checked yet';
+  for (let i = 0; i < Math.ceil(ctx.timeoutMs / 250) + 1 && Date.now() - started < ctx.timeoutMs; i++) {
+    try {
+      if (!sampledAt) {
+        const body = await getJson<{ data: { result: Array<{ value: [number, string] }> } }>(
+          `${stack.prometheusUrl}/api/v1/query?query=${q}`,
+        );
+        sampledAt = Number(body.data.result[0]?.value[1] ?? 0) * 1000;
+        last = `crumbtrail_error_events_total not above ${errorsBefore} yet`;
+      }
+      if (sampledAt) {
+        const rules = await getJson<{ data: { groups: Array<{ name: string; lastEvaluation?: string }> } }>(
+          `${stack.prometheusUrl}/api/v1/rules`,
+        );
+        const stale = rules.data.groups.filter((g) => !(Date.parse(g.lastEvaluation ?? '') > sampledAt));
+        evaluated = stale.length === 0;
+        if (evaluated) break;
+        last = `rule groups not evaluated since the ERROR was scraped: ${stale.map((g) => g.name).join(', ')}`;
+      }
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (!evaluated) return result(false, `could not see the ERROR evaluated: ${last}`);
+  const alerts = await getJson<{ data: { alerts: PromAlert[] } }>(`${stack.prometheusUrl}/api/v1/alerts`);
+  const critical = alerts.data.alerts
+    .filter((a) => a.labels.severity === 'critical' && (a.state === 'firing' || a.state === 'pending'))
+    .map((a) => `${a.labels.alertname} (${a.state})`);
+  const paged = webhook.deliveries
+    .filter((d) => d.via === 'paging')
+    .flatMap((d) => d.body.alerts.map((a) => a.labels.alertname ?? '?'));
+  if (critical.length > 0 || paged.length > 0) {
+    return result(
+      false,
+      `an ERROR line paged: critical alerts ${critical.join(', ') || 'none'}; paging deliveries ${paged.join(', ') || 'none'}`,
+    );
+  }
+  return result(true, 'ERROR counted and every rule group evaluated after it: no critical alert, no page');
+}
+
 function appendToFollowedDir(dir: string, drillId: string, lines: readonly string[]): void {
   appendFileSync(join(dir, `${drillId}.log`), `${lines.join('\n')}\n`);
 }
@@ -300,7 +391,8 @@ export async function runNativeDrill(opts: NativeDrillOptions): Promise<NativeDr
       });
       await waitForTargetUp(stack.prometheusUrl, 'crumbtrail-analyzer', 30_000);
       // increase() needs samples before the step; the drill written earlier would never fire.
-      await waitForSamples(stack.prometheusUrl, 'crumbtrail_critical_errors_total', 2, 30_000);
+      await waitForSamples(stack.prometheusUrl, 'crumbtrail_critical_events_total', 2, 30_000);
+      await waitForSamples(stack.prometheusUrl, 'crumbtrail_error_events_total', 2, 30_000);
       await waitForSamples(stack.prometheusUrl, 'crumbtrail_incidents_total', 2, 30_000);
     } catch (err) {
       const out = Object.entries(logs())
@@ -313,12 +405,30 @@ export async function runNativeDrill(opts: NativeDrillOptions): Promise<NativeDr
       `native drill: analyzer ${analyzer.url}, Prometheus ${stack.prometheusUrl}, Alertmanager ${stack.alertmanagerUrl}, up in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
     );
 
+    const drillId = newDrillId();
+    const quiet = await checkErrorDoesNotPage({
+      followed,
+      drillId,
+      analyzer,
+      stack,
+      webhook,
+      timeoutMs: opts.quietTimeoutMs ?? 60_000,
+    });
+    print(hopLine(quiet));
+    if (!quiet.ok) {
+      const captured = logs();
+      await reportHops([quiet], print, async (service) => ({
+        title: `${service} output (native drill)`,
+        text: captured[service] ?? `no process named ${service}`,
+      }));
+      return { ok: false, drillId, quiet, hops: [], failed: quiet, logs: captured };
+    }
+
     const metrics = await getText(`${analyzer.url}/metrics`);
     const baseline: Baseline = {
       breadcrumbs: counterSum(metrics, 'crumbtrail_breadcrumbs_total'),
       incidents: counterSum(metrics, 'crumbtrail_incidents_total'),
     };
-    const drillId = newDrillId();
     const lines = drillLines(drillId);
     print(`drill ${drillId}: appending ${lines.length} lines to ${followed}/${drillId}.log`);
     (opts.inject ?? appendToFollowedDir)(followed, drillId, lines);
@@ -333,7 +443,7 @@ export async function runNativeDrill(opts: NativeDrillOptions): Promise<NativeDr
       title: `${service} output (native drill)`,
       text: captured[service] ?? `no process named ${service}`,
     }));
-    return { ok: !failed, drillId, hops, failed, logs: captured };
+    return { ok: !failed, drillId, quiet, hops, failed, logs: captured };
   } finally {
     await stack?.stop();
     await analyzer?.process.stop();

@@ -2,7 +2,7 @@
 import type { Target } from './config.ts';
 import { ServiceHttp } from './http.ts';
 import type { StepContext } from './reconcile.ts';
-import { waitForHealthy } from './wait.ts';
+import { waitForHealthy, waitOptions } from './wait.ts';
 
 export function prometheusHttp(target: Target): ServiceHttp {
   return new ServiceHttp('Prometheus', target, 'PROMETHEUS_URL');
@@ -15,7 +15,7 @@ export async function waitForPrometheus(ctx: StepContext, http: ServiceHttp): Pr
       const res = await http.get('/-/ready', { expect: [503] });
       return { ready: res.status === 200, detail: res.status === 200 ? 'ready' : `HTTP ${res.status}` };
     },
-    { timeoutMs: ctx.timeoutMs, print: ctx.print },
+    waitOptions(ctx),
   );
 }
 

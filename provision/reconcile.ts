@@ -2,12 +2,15 @@
 // and record created / updated / unchanged. In --dry-run the write is never called.
 import { differences } from './compare.ts';
 import type { Reporter } from './report.ts';
+import type { WaitBoard } from './wait.ts';
 
 export interface StepContext {
   dryRun: boolean;
   report: Reporter;
   print: (line: string) => void;
   timeoutMs: number;
+  /** The shared progress line of the waits running together (see wait.ts). */
+  board?: WaitBoard;
 }
 
 export interface ReconcileSpec<D> {

@@ -1,9 +1,9 @@
-// The provisioning run: each selected service in order (ES first: its licence decides Kibana's webhook
+// The provisioning run: every selected service waited for at once, then each provisioned in order (ES first: its licence decides Kibana's webhook
 // connector and the watches), one clear line per object, a summary, and the exit code.
 import type { Client } from '@elastic/elasticsearch';
-import { describeAuth, type ProvisionConfig, secretValues } from './config.ts';
+import { describeAuth, type ProvisionConfig, secretValues, type Target } from './config.ts';
 import { provisionElasticsearch, waitForElasticsearch } from './elasticsearch.ts';
-import { ProvisionError } from './errors.ts';
+import { ProvisionError, UnreachableError } from './errors.ts';
 import { createEsClient } from './es-client.ts';
 import { grafanaHttp, provisionGrafana, waitForGrafana } from './grafana.ts';
 import { kibanaHttp, provisionKibana, waitForKibana } from './kibana.ts';
@@ -11,6 +11,7 @@ import { type License, readLicense } from './license.ts';
 import { prometheusHttp, provisionPrometheus, waitForPrometheus } from './prometheus.ts';
 import type { StepContext } from './reconcile.ts';
 import { Reporter } from './report.ts';
+import { WaitBoard } from './wait.ts';
 import { provisionWatches } from './watchers.ts';
 
 export interface RunResult {
@@ -59,17 +60,52 @@ export async function runProvision(
   let license: License | undefined;
   try {
     if (on('es') || on('kibana')) client = createEsClient(config.es);
-    if (on('es')) {
+    const kibana = kibanaHttp(config.kibana);
+    const grafana = grafanaHttp(config.grafana);
+    const prometheus = prometheusHttp(config.prometheus);
+    // Every selected service is waited for at once, on one progress line; provisioning then goes in order.
+    ctx.board = new WaitBoard(print, config.timeoutMs);
+    const waits: Array<[string, Target, string, Promise<string>]> = [];
+    const wait = (service: string, target: Target, urlVar: string, p: () => Promise<string>) => {
+      const promise = p();
+      promise.catch(() => {}); // handled when the step awaits it
+      waits.push([service, target, urlVar, promise]);
+      return promise;
+    };
+    const esReady = on('es')
+      ? wait('elasticsearch', config.es, 'ES_URL', () => waitForElasticsearch(ctx, client!, config.es))
+      : undefined;
+    const kibanaReady = on('kibana')
+      ? wait('kibana', config.kibana, 'KIBANA_URL', () => waitForKibana(ctx, kibana))
+      : undefined;
+    const grafanaReady = on('grafana')
+      ? wait('grafana', config.grafana, 'GRAFANA_URL', () => waitForGrafana(ctx, grafana))
+      : undefined;
+    const prometheusReady = on('prometheus')
+      ? wait('prometheus', config.prometheus, 'PROMETHEUS_URL', () => waitForPrometheus(ctx, prometheus))
+      : undefined;
+    const settled = await Promise.allSettled(waits.map((w) => w[3]));
+    ctx.board.done();
+    // Nothing answers anywhere: the stack is not running. One message, not one failure per service.
+    if (settled.every((r) => r.status === 'rejected' && r.reason instanceof UnreachableError)) {
+      print(
+        `provision: nothing answers at ${waits.map(([s, t, v]) => `${s} ${t.url} (${v})`).join(', ')}. ` +
+          'Start the stack first (docker compose up -d --wait), or point those variables at a running one.',
+      );
+      return { exitCode: 1, report };
+    }
+    if (esReady) {
       await step('elasticsearch', async () => {
-        const version = await waitForElasticsearch(ctx, client!, config.es);
+        const version = await esReady;
         license = await readLicense(client!, config.es);
         print(`elasticsearch ${version}, licence ${license.type} (${license.status})`);
         await provisionElasticsearch(ctx, client!, config.es, config.retentionDays);
         await provisionWatches(ctx, client!, config.es, license, config.repoRoot);
       });
     }
-    if (on('kibana')) {
+    if (kibanaReady) {
       await step('kibana', async () => {
+        await kibanaReady;
         if (!license) {
           try {
             license = await readLicense(client!, config.es);
@@ -80,23 +116,19 @@ export async function runProvision(
             );
           }
         }
-        const http = kibanaHttp(config.kibana);
-        await waitForKibana(ctx, http);
-        await provisionKibana(ctx, http, { repoRoot: config.repoRoot, license, env: config.env });
+        await provisionKibana(ctx, kibana, { repoRoot: config.repoRoot, license, env: config.env });
       });
     }
-    if (on('grafana')) {
+    if (grafanaReady) {
       await step('grafana', async () => {
-        const http = grafanaHttp(config.grafana);
-        await waitForGrafana(ctx, http);
-        await provisionGrafana(ctx, http, config.repoRoot, config.env);
+        await grafanaReady;
+        await provisionGrafana(ctx, grafana, config.repoRoot, config.env);
       });
     }
-    if (on('prometheus')) {
+    if (prometheusReady) {
       await step('prometheus', async () => {
-        const http = prometheusHttp(config.prometheus);
-        await waitForPrometheus(ctx, http);
-        await provisionPrometheus(ctx, http);
+        await prometheusReady;
+        await provisionPrometheus(ctx, prometheus);
       });
     }
   } finally {

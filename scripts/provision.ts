@@ -1,6 +1,6 @@
-// `npm run provision [-- --dry-run] [--only es,kibana,grafana,prometheus]`: see provision/run.ts.
+// `npm run provision [-- --dry-run] [--only es,kibana,grafana,prometheus] [--wait 180s]`: see provision/run.ts.
 import { fileURLToPath } from 'node:url';
-import { ConfigError, parseArgs } from '../provision/config.ts';
+import { ConfigError, HelpRequested, parseArgs } from '../provision/config.ts';
 import { runProvision } from '../provision/run.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -9,6 +9,10 @@ try {
   const { exitCode } = await runProvision(config, (line) => console.log(line));
   process.exit(exitCode);
 } catch (err) {
+  if (err instanceof HelpRequested) {
+    console.log(err.message);
+    process.exit(0);
+  }
   if (err instanceof ConfigError) {
     console.error(`provision: ${err.message}`);
     process.exit(2);

@@ -4,7 +4,8 @@
 #  2. Waits for Elasticsearch, then creates/updates the least-privilege roles and users and sets
 #     kibana_system's password. Every call is a PUT/POST that overwrites: running it again is safe and
 #     re-syncs passwords that drifted from .env.
-# Env: ES_URL (default http://elasticsearch:9200), the secrets below, SETUP_WAIT_SECONDS (default 300).
+# Env: ES_URL (default http://elasticsearch:9200), the secrets below (or <NAME>_FILE naming a file that holds
+# one, as Compose secrets do), SETUP_WAIT_SECONDS (default 300).
 set -euo pipefail
 
 ES_URL="${ES_URL:-http://elasticsearch:9200}"
@@ -18,10 +19,19 @@ die() {
 
 # --- 1. secrets -------------------------------------------------------------------------------------------
 PASSWORD_VARS=(ELASTIC_PASSWORD KIBANA_SYSTEM_PASSWORD FILEBEAT_WRITER_PASSWORD ANALYZER_WRITER_PASSWORD
-  PROVISIONER_PASSWORD GRAFANA_READER_PASSWORD)
+  PROVISIONER_PASSWORD GRAFANA_READER_PASSWORD GRAFANA_ADMIN_PASSWORD)
 KEY_VARS=(KIBANA_ENCRYPTED_SAVED_OBJECTS_KEY KIBANA_SECURITY_KEY KIBANA_REPORTING_KEY)
 KNOWN_DEFAULTS=(changeme changeit admin administrator password passw0rd secret elastic kibana kibana_system
   filebeat grafana root test test123 123456 12345678 letmein default)
+
+# Compose passes the secrets as files (/run/secrets/…, not visible in `docker inspect`): <NAME>_FILE wins.
+for v in "${PASSWORD_VARS[@]}" "${KEY_VARS[@]}"; do
+  file_var="${v}_FILE"
+  if [ -n "${!file_var:-}" ]; then
+    [ -r "${!file_var}" ] || die "$file_var points at ${!file_var}, which cannot be read."
+    printf -v "$v" '%s' "$(cat "${!file_var}")"
+  fi
+done
 
 check_secret() {
   local name="$1" min="$2" value lower
@@ -115,7 +125,7 @@ put "role crumbtrail_provisioner" PUT /_security/role/crumbtrail_provisioner '{
       "privileges": ["read", "view_index_metadata", "manage", "create_doc", "auto_configure", "create_index", "write"] }
   ],
   "applications": [
-    { "application": "kibana-.kibana", "privileges": ["all"], "resources": ["space:default"] }
+    { "application": "kibana-.kibana", "privileges": ["space_all"], "resources": ["space:default"] }
   ]
 }'
 

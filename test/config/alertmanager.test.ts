@@ -3,18 +3,20 @@
 // entrypoint that puts ALERT_WEBHOOK_*_URL into the config is run for real and its output re-checked.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { findBinary, REPO_ROOT } from '../helpers/native-stack.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 
 const CONFIG = join(REPO_ROOT, 'alertmanager/alertmanager.yml');
 const ENTRYPOINT = join(REPO_ROOT, 'alertmanager/entrypoint.sh');
 const amtool = findBinary('amtool');
-const skip = amtool ? false : 'skipped: amtool not on PATH (Debian package prometheus-alertmanager)';
-if (skip) console.log(`alertmanager config: ${skip}`);
+const skip = amtool
+  ? false
+  : skipOrFail('alertmanager config: amtool not on PATH (Debian package prometheus-alertmanager)');
 
 function amtoolRun(args: string[]): { code: number; out: string } {
   const r = spawnSync(amtool!, args, { encoding: 'utf8', timeout: 60_000 });
@@ -143,6 +145,20 @@ describe('alertmanager/entrypoint.sh renders the webhook URLs from the environme
     const r = render({});
     assert.equal(r.code, 0, r.out);
     assert.equal(readFileSync(r.file, 'utf8'), readFileSync(CONFIG, 'utf8'));
+  });
+
+  test("an invalid config stops with amtool's own FAILED reason (amtool prints it on stdout)", {
+    skip: amtool ? false : skipOrFail('alertmanager entrypoint check: amtool not on PATH'),
+  }, () => {
+    const broken = join(dir, 'broken.yml');
+    writeFileSync(broken, 'global:\n  resolve_timeout: 5m\nreceivers: []\n');
+    const file = join(dir, 'broken-rendered.yml');
+    const r = spawnSync('sh', [ENTRYPOINT, '--check-only'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', AM_CONFIG_SRC: broken, AM_CONFIG_OUT: file },
+    });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /is invalid: FAILED: no routes? provided/);
   });
 
   test('a bad URL stops with one message naming the variable', () => {

@@ -2,12 +2,13 @@
 // secret checks (run for real with bash, --check-only: no Elasticsearch needed).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
   fillSecrets,
+  KNOWN_DEFAULTS,
   parseEnvFile,
   SECRET_NAME,
   SECRET_VARIABLES,
@@ -64,47 +65,107 @@ describe('npm run secrets', () => {
     assert.equal(out.lines.length, example.lines.length, 'comments and layout kept');
   });
 
-  test('writes mode 600, refuses to overwrite without --force', async () => {
+  test('a new .env: mode 600; --force replaces every secret', async () => {
     const outPath = join(dir, 'a.env');
-    await writeEnvFromExample({ examplePath: EXAMPLE, outPath, force: false });
+    const r = await writeEnvFromExample({ examplePath: EXAMPLE, outPath, force: false });
+    assert.equal(r.action, 'created');
     assert.equal(statSync(outPath).mode & 0o777, 0o600);
     const first = readFileSync(outPath, 'utf8');
-    await assert.rejects(
-      writeEnvFromExample({ examplePath: EXAMPLE, outPath, force: false }),
-      /already exists/,
-    );
-    assert.equal(readFileSync(outPath, 'utf8'), first);
     await writeEnvFromExample({ examplePath: EXAMPLE, outPath, force: true });
     assert.notEqual(readFileSync(outPath, 'utf8'), first);
   });
 
+  const secrets = (file: string): Record<string, string> =>
+    Object.fromEntries(parseEnvFile(readFileSync(file, 'utf8')).entries.map((e) => [e.name, e.value]));
+  const script = (outPath: string) =>
+    spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'scripts/gen-env.ts'), '--out', outPath],
+      {
+        encoding: 'utf8',
+        cwd: REPO_ROOT,
+      },
+    );
+
+  test('the documented bootstrap: cp .env.example .env && npm run secrets fills it in place, exit 0', () => {
+    const outPath = join(dir, 'copied.env');
+    copyFileSync(EXAMPLE, outPath);
+    chmodSync(outPath, 0o644);
+    const r = script(outPath);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /filled in .*ELASTIC_PASSWORD/);
+    const got = secrets(outPath);
+    for (const n of Object.keys(SECRET_VARIABLES)) assert.ok((got[n] ?? '').length >= 32, `${n} not filled`);
+    assert.equal(statSync(outPath).mode & 0o777, 0o600, 'tightened to 600');
+    // Only the secret lines changed: comments and settings are byte for byte the example's.
+    const before = readFileSync(EXAMPLE, 'utf8').split('\n');
+    const after = readFileSync(outPath, 'utf8').split('\n');
+    assert.equal(after.length, before.length);
+    after.forEach((line, i) => {
+      if (line !== before[i])
+        assert.ok(SECRET_VARIABLES[line.split('=')[0]!], `line ${i + 1} changed: ${line}`);
+    });
+    // A rerun has nothing to do: exit 0, file untouched.
+    const again = script(outPath);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /nothing to do/);
+    assert.deepEqual(secrets(outPath), got);
+  });
+
+  test('in place: a set secret is kept, a default or missing one is filled, a short one is refused', () => {
+    const outPath = join(dir, 'partial.env');
+    const text = readFileSync(EXAMPLE, 'utf8')
+      .replace(/^ELASTIC_PASSWORD=$/m, 'ELASTIC_PASSWORD=operator-chosen-passphrase')
+      .replace(/^KIBANA_SYSTEM_PASSWORD=$/m, 'KIBANA_SYSTEM_PASSWORD=changeme')
+      .replace(/^GRAFANA_READER_PASSWORD=$/m, 'GRAFANA_READER_PASSWORD=short')
+      .replace(/^# Kibana xpack.reporting.encryptionKey.*\nKIBANA_REPORTING_KEY=\n/m, '');
+    writeFileSync(outPath, text);
+    const r = script(outPath);
+    assert.equal(r.status, 1, 'a secret setup would refuse is an error');
+    assert.match(r.stderr, /GRAFANA_READER_PASSWORD .* is 5 characters; setup needs at least 12/);
+    const got = secrets(outPath);
+    assert.equal(got.ELASTIC_PASSWORD, 'operator-chosen-passphrase');
+    assert.equal(got.GRAFANA_READER_PASSWORD, 'short');
+    assert.notEqual(got.KIBANA_SYSTEM_PASSWORD, 'changeme');
+    assert.ok((got.KIBANA_REPORTING_KEY ?? '').length >= 32, 'missing key appended');
+    for (const n of Object.keys(SECRET_VARIABLES)) {
+      const v = got[n]!;
+      assert.ok(
+        (!r.stdout.includes(v) && !r.stderr.includes(v)) || v === 'short',
+        `${n}'s value was printed`,
+      );
+    }
+  });
+
   test('the script prints which variables it filled, never a value', () => {
     const outPath = join(dir, 'b.env');
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'scripts/gen-env.ts'), '--out', outPath],
-      {
-        encoding: 'utf8',
-        cwd: REPO_ROOT,
-      },
-    );
+    const r = script(outPath);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /ELASTIC_PASSWORD/);
-    const written = parseEnvFile(readFileSync(outPath, 'utf8'));
+    const written = secrets(outPath);
     for (const n of Object.keys(SECRET_VARIABLES)) {
-      const v = written.entries.find((e) => e.name === n)!.value;
+      const v = written[n]!;
       assert.ok(!r.stdout.includes(v) && !r.stderr.includes(v), `${n}'s value was printed`);
     }
-    const again = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'scripts/gen-env.ts'), '--out', outPath],
-      {
-        encoding: 'utf8',
-        cwd: REPO_ROOT,
-      },
-    );
-    assert.notEqual(again.status, 0);
-    assert.match(again.stderr, /already exists.*--force/s);
+  });
+
+  test('every document gives the same bootstrap: cp .env.example .env && npm run secrets', () => {
+    for (const doc of ['README.md', 'docker-compose.yml', '.env.example', 'docs/troubleshooting.md']) {
+      assert.match(
+        readFileSync(join(REPO_ROOT, doc), 'utf8'),
+        /cp \.env\.example \.env && npm run secrets/,
+        doc,
+      );
+    }
+    const wf = readFileSync(join(REPO_ROOT, '.github/workflows/stack.yml'), 'utf8');
+    assert.match(wf, /cp \.env\.example \.env\n\s*npm run secrets\n/);
+  });
+
+  test('the defaults refused by setup.sh and the ones secrets replaces are the same list', () => {
+    const src = readFileSync(join(REPO_ROOT, 'setup/setup.sh'), 'utf8');
+    const list = /KNOWN_DEFAULTS=\(([^)]*)\)/.exec(src)?.[1];
+    assert.ok(list, 'KNOWN_DEFAULTS not found in setup.sh');
+    assert.deepEqual(list.split(/\s+/).filter(Boolean), [...KNOWN_DEFAULTS]);
   });
 });
 
@@ -130,6 +191,13 @@ describe('setup/setup.sh refuses weak secrets (bash, --check-only)', () => {
 
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     ['empty password', { FILEBEAT_WRITER_PASSWORD: '' }, /FILEBEAT_WRITER_PASSWORD is empty/],
+    // Grafana ignores an empty GF_SECURITY_ADMIN_PASSWORD and keeps admin/admin.
+    ['empty Grafana admin password', { GRAFANA_ADMIN_PASSWORD: '' }, /GRAFANA_ADMIN_PASSWORD is empty/],
+    [
+      'default Grafana admin password',
+      { GRAFANA_ADMIN_PASSWORD: 'admin' },
+      /GRAFANA_ADMIN_PASSWORD is a well-known default/,
+    ],
     ['known default', { ELASTIC_PASSWORD: 'changeme' }, /ELASTIC_PASSWORD is a well-known default/],
     [
       'known default, any case',
@@ -150,6 +218,34 @@ describe('setup/setup.sh refuses weak secrets (bash, --check-only)', () => {
       assert.equal(r.out.trim().split('\n').length, 1, r.out);
     });
   }
+
+  test('secrets given as <NAME>_FILE (Compose secrets) are read from the file and checked the same way', () => {
+    const file = join(dir, 'es-pw');
+    writeFileSync(file, goodEnv.ELASTIC_PASSWORD!);
+    const ok = check({ ELASTIC_PASSWORD: '', ELASTIC_PASSWORD_FILE: file });
+    assert.equal(ok.code, 0, ok.out);
+    writeFileSync(file, 'changeme');
+    const bad = check({ ELASTIC_PASSWORD: '', ELASTIC_PASSWORD_FILE: file });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.out, /ELASTIC_PASSWORD is a well-known default/);
+    const missing = check({ ELASTIC_PASSWORD_FILE: join(dir, 'nope') });
+    assert.match(missing.out, /ELASTIC_PASSWORD_FILE points at .*nope, which cannot be read/);
+  });
+
+  test("Kibana space privileges are the space ones (space_all/space_read), never the global 'all'", () => {
+    const src = readFileSync(join(REPO_ROOT, 'setup/setup.sh'), 'utf8');
+    const grants = [
+      ...src.matchAll(
+        /"application": "kibana-\.kibana", "privileges": \[([^\]]*)\], "resources": \[([^\]]*)\]/g,
+      ),
+    ];
+    assert.ok(grants.length > 0, 'no Kibana application privileges found in setup.sh');
+    for (const [, privileges, resources] of grants) {
+      if (!/"space:/.test(resources!)) continue;
+      for (const p of JSON.parse(`[${privileges}]`) as string[])
+        assert.match(p, /^space_(all|read)$/, `${p} on ${resources}`);
+    }
+  });
 
   test('a value with quotes and backslashes is JSON-escaped in request bodies', () => {
     // The json_string helper is what puts passwords into ES request bodies.

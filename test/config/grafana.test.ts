@@ -15,6 +15,7 @@ import { after, describe, test } from 'node:test';
 import ts from 'typescript';
 import { parse } from 'yaml';
 import { findBinary, REPO_ROOT, unknownMetrics } from '../helpers/native-stack.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 
 const DASH_DIR = join(REPO_ROOT, 'grafana/dashboards');
 const dashboards = readdirSync(DASH_DIR)
@@ -177,7 +178,7 @@ describe('Grafana dashboards against @grafana/schema (TypeScript compiler)', () 
 
 const promtool = findBinary('promtool');
 describe('dashboard PromQL parsed by the real promtool', {
-  skip: promtool ? false : 'skipped: promtool not on PATH',
+  skip: promtool ? false : skipOrFail('dashboard PromQL: promtool not on PATH'),
 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'crumbtrail-grafana-promql-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -228,7 +229,7 @@ describe('Grafana datasources (file-provisioned)', () => {
 
   test('no credential is written in the file: the ES password comes from the environment', () => {
     const es = byUid.get('crumbtrail-elasticsearch');
-    assert.equal(es?.secureJsonData?.basicAuthPassword, '$GRAFANA_READER_PASSWORD');
+    assert.equal(es?.secureJsonData?.basicAuthPassword, '$__file{/run/secrets/grafana_reader_password}');
   });
 
   test('dashboards are not file-provisioned (the HTTP API owns them)', () => {

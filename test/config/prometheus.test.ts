@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { findBinary, REPO_ROOT, unknownMetrics } from '../helpers/native-stack.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 
 const PROM_DIR = join(REPO_ROOT, 'prometheus');
 const promtool = findBinary('promtool');
-const skip = promtool ? false : 'skipped: promtool not on PATH (Debian package prometheus)';
-if (skip) console.log(`prometheus config: ${skip}`);
+const skip = promtool
+  ? false
+  : skipOrFail('prometheus config: promtool not on PATH (Debian package prometheus)');
 
 const ruleFiles = readdirSync(join(PROM_DIR, 'rules'))
   .filter((f) => f.endsWith('.yml'))

@@ -65,13 +65,46 @@ describe('filebeat/config/filebeat.yml', () => {
     assert.equal(cfg['setup.ilm.enabled'], false);
   });
 
-  test('container logs (profile containers): autodiscover hints with a container default config', () => {
+  test('container logs (profile containers): hints with a filestream + container parser default, per-container id', () => {
     const c = yamlFile('filebeat/config/filebeat-containers.yml');
     const providers = (c['filebeat.autodiscover'] as { providers: Array<Record<string, unknown>> }).providers;
     const hints = providers[0]!;
     assert.equal(hints['hints.enabled'], true);
-    assert.equal((hints['hints.default_config'] as { type: string }).type, 'container');
+    const dflt = hints['hints.default_config'] as { type: string; id?: string; parsers?: unknown[] };
+    assert.equal(dflt.type, 'filestream');
+    assert.match(dflt.id ?? '', /\$\{data\.container\.id\}/, 'one input id per container');
+    assert.deepEqual(dflt.parsers, [{ container: null }]);
   });
+
+  // Filebeat 9.x refuses to start `log` and `container` inputs (disabled since 9.0, unless
+  // allow_deprecated_use: true): a config using them ships nothing. Every filestream needs its own id.
+  for (const file of ['filebeat/config/filebeat.yml', 'filebeat/config/filebeat-containers.yml']) {
+    test(`${file}: no input type disabled in Filebeat 9 (log, container, docker); filestream ids unique`, () => {
+      const inputs: Array<Record<string, unknown>> = [];
+      const walk = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === 'object') {
+          const o = v as Record<string, unknown>;
+          if (typeof o.type === 'string' && ('paths' in o || 'id' in o)) inputs.push(o);
+          Object.values(o).forEach(walk);
+        }
+      };
+      walk(yamlFile(file));
+      assert.ok(inputs.length > 0, `no inputs found in ${file}`);
+      const ids = new Set<string>();
+      for (const i of inputs) {
+        assert.ok(
+          !['log', 'container', 'docker'].includes(i.type as string),
+          `${file}: input type ${i.type}`,
+        );
+        if (i.type === 'filestream') {
+          assert.ok(typeof i.id === 'string' && i.id !== '', `${file}: a filestream input without id`);
+          assert.ok(!ids.has(i.id as string), `${file}: duplicate filestream id ${i.id}`);
+          ids.add(i.id as string);
+        }
+      }
+    });
+  }
 });
 
 describe('kibana.yml and elasticsearch.yml', () => {
@@ -173,6 +206,24 @@ describe('demo/replay.ts', () => {
     assert.throws(
       () => parseReplayOptions([], { DEMO_LINES_PER_SECOND: 'fast' }),
       /lines per second must be a positive number/,
+    );
+  });
+});
+
+describe('docs/troubleshooting.md matches what the config does', () => {
+  const doc = readFileSync(join(REPO_ROOT, 'docs/troubleshooting.md'), 'utf8');
+  const headings = doc.split('\n').filter((l) => l.startsWith('## '));
+  test('single-node discovery: vm.max_map_count and memlock are warnings, not an exit or an unhealthy node', () => {
+    assert.match(
+      readFileSync(join(REPO_ROOT, 'elasticsearch/config/elasticsearch.yml'), 'utf8'),
+      /^discovery\.type: single-node$/m,
+    );
+    for (const h of headings) {
+      if (/max_map_count|memory locking/.test(h)) assert.doesNotMatch(h, /exits|unhealthy/, h);
+    }
+    assert.ok(
+      headings.some((h) => /warns .*vm\.max_map_count/.test(h)),
+      headings.join('\n'),
     );
   });
 });

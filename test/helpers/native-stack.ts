@@ -465,7 +465,8 @@ export async function waitForSamples(
 /** Metric families the analyzer exports (the kit's fixed list), plus Prometheus' own `up`. */
 export const KNOWN_METRICS = new Set([
   'crumbtrail_log_lines_total',
-  'crumbtrail_critical_errors_total',
+  'crumbtrail_error_events_total',
+  'crumbtrail_critical_events_total',
   'crumbtrail_errors_per_minute',
   'crumbtrail_breadcrumbs_total',
   'crumbtrail_incidents_total',

@@ -250,6 +250,12 @@ export class KibanaStandIn extends RecordingStandIn {
   readonly rules = new Map<string, Json>();
   /** Parsed ndjson lines of every import, for validation. */
   readonly imports: Json[][] = [];
+  /** What an authenticated GET /api/status answers inside `status` (Kibana 8+ format: overall, core, plugins). */
+  status: Json = {
+    overall: { level: 'available' },
+    core: { elasticsearch: { level: 'available' }, savedObjects: { level: 'available' } },
+    plugins: { alerting: { level: 'available' }, actions: { level: 'available' } },
+  };
 
   constructor() {
     super('kibana');
@@ -265,7 +271,7 @@ export class KibanaStandIn extends RecordingStandIn {
     if (p === '/api/status')
       return {
         status: 200,
-        body: { version: { number: '9.5.1' }, status: { overall: { level: 'available' } } },
+        body: { version: { number: '9.5.1' }, status: this.status },
       };
     if (p === '/api/data_views/data_view' && m === 'POST') {
       const dv = body.data_view as Json;

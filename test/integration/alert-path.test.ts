@@ -23,17 +23,18 @@ import {
   WebhookRecorder,
   waitForTargetUp,
 } from '../helpers/native-stack.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 
 const bins = nativeBinaries();
-const skipNoBinaries = typeof bins === 'string' ? bins : false;
-if (skipNoBinaries) console.log(`alert-path: ${skipNoBinaries}`);
+const skipNoBinaries =
+  typeof bins === 'string' ? skipOrFail(`alert-path: ${bins.replace(/^skipped: /, '')}`) : false;
 
 /** Stands in for the analyzer's /metrics endpoint: the same metric families, values set by the test. */
 class AnalyzerMetricsStandIn {
   readonly registry = new Registry();
   readonly critical = new Counter({
-    name: 'crumbtrail_critical_errors_total',
-    help: 'CRITICAL lines',
+    name: 'crumbtrail_critical_events_total',
+    help: 'CRITICAL or FATAL lines',
     registers: [this.registry],
   });
   readonly deadLetters = new Counter({
@@ -169,8 +170,9 @@ const skipNoAnalyzer = skipNoBinaries
   ? skipNoBinaries
   : existsSync(SERVE)
     ? false
-    : 'skipped: analyzer/src/cli/serve.ts does not exist yet (the analyzer service is being built)';
-if (skipNoAnalyzer && !skipNoBinaries) console.log(`alert-path: ${skipNoAnalyzer}`);
+    : skipOrFail(
+        'alert-path: analyzer/src/cli/serve.ts does not exist yet (the analyzer service is being built)',
+      );
 
 describe('incident drill through the real analyzer, Prometheus and Alertmanager', {
   skip: skipNoAnalyzer,
@@ -240,12 +242,12 @@ describe('incident drill through the real analyzer, Prometheus and Alertmanager'
       page = await webhook.waitFor(firing('CrumbtrailCriticalBreadcrumbs', 'paging'), 75_000);
     } catch (err) {
       const metrics = await fetch(
-        `${stack!.prometheusUrl}/api/v1/query?query=crumbtrail_critical_errors_total`,
+        `${stack!.prometheusUrl}/api/v1/query?query=crumbtrail_critical_events_total`,
       )
         .then((r) => r.text())
         .catch(() => 'n/a');
       throw new Error(
-        `${(err as Error).message}\nprometheus crumbtrail_critical_errors_total: ${metrics}\nanalyzer output:\n${analyzer!.output()}`,
+        `${(err as Error).message}\nprometheus crumbtrail_critical_events_total: ${metrics}\nanalyzer output:\n${analyzer!.output()}`,
       );
     }
     const latency = page.receivedAt - t0;

@@ -27,6 +27,7 @@ import { parseLine } from '../../analyzer/src/parse/index.ts';
 import { Classifier } from '../../analyzer/src/rules/classify.ts';
 import { loadRules } from '../../analyzer/src/rules/load.ts';
 import { ElasticsearchStandIn } from '../helpers/es-standin.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 import { sleep } from '../helpers/wait.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -317,8 +318,7 @@ function scenarioDirs(name: string): { logs: string; state: string } {
 
 const skip = existsSync(SERVE)
   ? false
-  : 'analyzer/src/cli/serve.ts is not there yet: process-level matrix skipped';
-if (skip) process.stdout.write(`# NOTICE: ${skip}\n`);
+  : skipOrFail('es-matrix: analyzer/src/cli/serve.ts is not there yet: process-level matrix skipped');
 
 describe('Elasticsearch shipping fault matrix (service process)', { skip, concurrency: false }, () => {
   after(() => {

@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { skipOrFail } from '../helpers/skip.ts';
 import {
   cleanup,
   getJson,
@@ -43,7 +44,7 @@ interface PromQueryResult {
 
 describe('Prometheus scrapes the analyzer', {
   timeout: 120_000,
-  skip: !PROMETHEUS && 'prometheus not installed (skipped)',
+  skip: PROMETHEUS ? false : skipOrFail('prometheus-scrape: prometheus not installed'),
 }, () => {
   test('PromQL returns the counter values written to the log', async () => {
     const dir = tempDir('ct-prom-');
@@ -104,9 +105,12 @@ describe('Prometheus scrapes the analyzer', {
     assert.equal(up.data.result[0]?.value[1], '1');
     const ready = await query('crumbtrail_ready');
     assert.equal(ready.data.result[0]?.value[1], '1');
-    // ERROR is one of the four levels written round-robin: a quarter of the lines are critical errors.
-    const critical = await query('crumbtrail_critical_errors_total');
-    assert.equal(Number(critical.data.result[0]?.value[1]), 1_000);
+    // ERROR is one of the four levels written round-robin: a quarter of the lines are error events, and
+    // none is CRITICAL or FATAL (what pages).
+    const errors = await query('crumbtrail_error_events_total');
+    assert.equal(Number(errors.data.result[0]?.value[1]), 1_000);
+    const critical = await query('crumbtrail_critical_events_total');
+    assert.equal(Number(critical.data.result[0]?.value[1]), 0);
 
     svc.child.kill('SIGTERM');
     assert.equal(await svc.exited, 0, svc.stderr());

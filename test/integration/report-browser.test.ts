@@ -14,6 +14,7 @@ import { renderHtmlReport } from '../../analyzer/src/report/html.ts';
 import { writePngFromSvg } from '../../analyzer/src/report/png.ts';
 import { renderCriticalPerMinuteSvg, SEV_COLOR } from '../../analyzer/src/report/svg.ts';
 import { flashCrashReport, XSS_IMG, XSS_SCRIPT } from '../helpers/report-fixtures.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 
 const browser = chromiumPath();
 const dir = mkdtempSync(join(tmpdir(), 'crumbtrail-report-'));
@@ -21,7 +22,7 @@ const shots = process.env.REPORT_SCREENSHOT_DIR ?? join(dir, 'shots');
 mkdirSync(shots, { recursive: true });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-if (!browser) console.log('# report-browser: /usr/bin/chromium not found; skipping the browser checks');
+const skipBrowser = browser ? false : skipOrFail('report-browser: /usr/bin/chromium not found');
 
 async function rowCount(page: Page): Promise<number> {
   return page.locator('[data-testid="breadcrumb-table"] tbody tr').count();
@@ -36,7 +37,7 @@ async function waitForRows(page: Page, n: number): Promise<void> {
   );
 }
 
-describe('report.html in headless Chromium', { skip: browser ? false : 'no /usr/bin/chromium' }, () => {
+describe('report.html in headless Chromium', { skip: skipBrowser }, () => {
   test('charts, table, filtering, sorting; XSS payloads stay text', async (t) => {
     const { data } = flashCrashReport();
     const file = join(dir, 'report.html');

@@ -1,5 +1,6 @@
 // The dashboard page in headless Chromium (Debian's /usr/bin/chromium through playwright-core): it shows
-// throughput and breadcrumbs from the live service, and markup inside log lines stays text (no XSS).
+// throughput and breadcrumbs from the live service, and markup inside log lines stays text (no XSS). And
+// /anomalies right after a replay: no baseline can exist yet, and the page says so (and why).
 
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../analyzer/src/report/browser.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 import {
   cleanup,
   getJson,
@@ -26,7 +28,7 @@ after(async () => {
 
 describe('dashboard page', {
   timeout: 120_000,
-  skip: !existsSync(CHROMIUM) && 'chromium not installed (skipped)',
+  skip: existsSync(CHROMIUM) ? false : skipOrFail(`service-dashboard: ${CHROMIUM} not installed`),
 }, () => {
   test('shows throughput and breadcrumbs; log markup is not executed', async () => {
     const dir = tempDir('ct-dash-');
@@ -68,6 +70,33 @@ describe('dashboard page', {
     assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
     assert.equal(await page.locator('#crumbs img').count(), 0);
     assert.match((await page.textContent('#stages')) ?? '', /parse/);
+    assert.deepEqual(pageErrors, []);
+    svc.child.kill('SIGTERM');
+    assert.equal(await svc.exited, 0, svc.stderr());
+  });
+
+  test('after a short replay it shows the warm-up state and what is missing', async () => {
+    const dir = tempDir('ct-anom-');
+    writeLines(join(dir, 'app.log'), 500, 2);
+    const svc = await startService(['--glob', join(dir, '*.log'), '--state-dir', join(dir, 'state')]);
+    await until(
+      'lines counted',
+      async () => (await getJson<StatsView>(`${svc.url}/stats`)).totals.events === 500,
+    );
+    browser ??= await chromium.launchPersistentContext(tempDir('ct-chromium-'), {
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS],
+    });
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${svc.url}/anomalies`);
+    await page.waitForSelector('#warmup:not([hidden])', { timeout: 15_000 });
+    const text = (await page.textContent('#warmup')) ?? '';
+    assert.match(text, /No anomalies can be found yet/);
+    assert.match(text, /per-minute samples/);
+    assert.equal(await page.getAttribute('header nav a[href="./"]', 'href'), './');
+    assert.match((await page.textContent('#status')) ?? '', /UTC/);
     assert.deepEqual(pageErrors, []);
     svc.child.kill('SIGTERM');
     assert.equal(await svc.exited, 0, svc.stderr());

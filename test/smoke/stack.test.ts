@@ -4,18 +4,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runSmoke } from '../../provision/smoke.ts';
 import { detectStack } from '../../provision/stack.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
 const stack = await detectStack();
 
 describe('live stack smoke', () => {
   if (!stack.live) {
-    console.log(
-      `smoke: SKIPPED live stack tests: ${stack.reason} (start it with docker compose up -d --wait, or set STACK=live)`,
+    const reason = skipOrFail(
+      `live stack smoke: ${stack.reason} (start it with docker compose up -d --wait, or set STACK=live)`,
     );
-    test(`live stack not running: ${stack.reason}`, {
-      skip: 'no running crumbtrail compose stack',
-    }, () => {});
+    test(`live stack not running: ${stack.reason}`, { skip: reason }, () => {});
     return;
   }
   test('every service healthy, then the incident drill reaches every hop', {

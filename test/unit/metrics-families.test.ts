@@ -2,31 +2,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import type { ClassifiedEvent, Level } from '../../analyzer/src/core/types.ts';
 import { AnalyzerMetrics } from '../../analyzer/src/metrics/analyzer-metrics.ts';
+import { classifiedEvent } from '../helpers/classified-event.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 
-function event(
-  level: Level,
-  component: string,
-  extra: Partial<ClassifiedEvent['event']> = {},
-): ClassifiedEvent {
-  return {
-    event: {
-      source: '/x.log',
-      offset: 0,
-      nextOffset: 1,
-      lineNo: 1,
-      format: 'plain',
-      timestamp: 0,
-      level,
-      component,
-      message: 'm',
-      fields: {},
-      ...extra,
-    },
-    breadcrumb: null,
-  };
-}
+const event = classifiedEvent;
 
 /** Value of one sample in the text exposition, or undefined. */
 function sample(text: string, series: string): number | undefined {
@@ -66,7 +46,9 @@ describe('analyzer metric families', () => {
     assert.equal(sample(text, 'crumbtrail_log_lines_total{level="INFO",component="api"}'), 3);
     assert.equal(sample(text, 'crumbtrail_log_lines_total{level="ERROR",component="db"}'), 1);
     assert.equal(sample(text, 'crumbtrail_log_lines_total{level="UNKNOWN",component="unknown"}'), 1);
-    assert.equal(sample(text, 'crumbtrail_critical_errors_total'), 2);
+    // ERROR counts as an error event, not a critical one: only FATAL/CRITICAL page.
+    assert.equal(sample(text, 'crumbtrail_error_events_total'), 2);
+    assert.equal(sample(text, 'crumbtrail_critical_events_total'), 1);
     assert.equal(sample(text, 'crumbtrail_errors_per_minute'), 2);
     assert.equal(sample(text, 'crumbtrail_unparsed_lines_total'), 1);
     assert.equal(sample(text, 'crumbtrail_breadcrumbs_total{category="stress"}'), 1);
@@ -125,7 +107,9 @@ describe('analyzer metric families', () => {
   });
 
   test('promtool check metrics passes on our own families', {
-    skip: !existsSync('/usr/bin/promtool') && 'promtool not installed',
+    skip: existsSync('/usr/bin/promtool')
+      ? false
+      : skipOrFail('metric families: /usr/bin/promtool not installed'),
   }, async () => {
     const m = new AnalyzerMetrics();
     m.setSources({

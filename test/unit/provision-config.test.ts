@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { differences, jsonAwareDifferences, omitKeys } from '../../provision/compare.ts';
-import { ConfigError, parseArgs, readDotEnv, secretValues } from '../../provision/config.ts';
+import {
+  ConfigError,
+  DEFAULT_WAIT_MS,
+  HelpRequested,
+  parseArgs,
+  readDotEnv,
+  secretValues,
+  USAGE,
+} from '../../provision/config.ts';
 import { scrubber } from '../../provision/run.ts';
 
 const ROOT = '/nonexistent-crumbtrail-root';
@@ -60,20 +68,59 @@ describe('provision config', () => {
     try {
       writeFileSync(
         join(dir, '.env'),
-        '# c\nES_PORT=19200\nKIBANA_URL="http://kb:5601"\nELASTIC_PASSWORD=from-dotenv # note\n',
+        '# c\nES_PORT=19200\nKIBANA_URL="http://kb:5601"\nELASTIC_PASSWORD=superuser-pw\nPROVISIONER_PASSWORD=from-dotenv # note\n',
       );
       assert.deepEqual(readDotEnv(join(dir, '.env')), {
         ES_PORT: '19200',
         KIBANA_URL: 'http://kb:5601',
-        ELASTIC_PASSWORD: 'from-dotenv',
+        ELASTIC_PASSWORD: 'superuser-pw',
+        PROVISIONER_PASSWORD: 'from-dotenv',
       });
       const c = parseArgs([], { KIBANA_URL: 'http://override:1' }, dir);
       assert.equal(c.es.url, 'http://localhost:19200');
       assert.equal(c.kibana.url, 'http://override:1');
+      // A host run reading the stack's .env provisions as the least-privilege user, never as `elastic`.
       assert.equal(c.es.auth.kind === 'basic' && c.es.auth.password, 'from-dotenv');
+      assert.equal(c.es.auth.kind === 'basic' && c.es.auth.username, 'provisioner');
+      assert.equal(c.kibana.auth.kind === 'basic' && c.kibana.auth.username, 'provisioner');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('provision flags', () => {
+  test('only ELASTIC_PASSWORD set: no superuser fallback, no credentials', () => {
+    const c = parseArgs([], { ELASTIC_PASSWORD: 'superuser-pw' }, ROOT);
+    assert.equal(c.es.auth.kind, 'none');
+  });
+
+  test('--help is not an error, and states the real default wait', () => {
+    assert.throws(() => parseArgs(['--help'], {}, ROOT), HelpRequested);
+    assert.match(USAGE, new RegExp(`default ${DEFAULT_WAIT_MS / 1000}s`));
+    assert.equal(parseArgs([], {}, ROOT).timeoutMs, DEFAULT_WAIT_MS);
+  });
+
+  test('NAME_FILE (Compose secrets) fills a credential; an unreadable file is one clear error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crumbtrail-secret-'));
+    try {
+      writeFileSync(join(dir, 'pw'), 'from-a-file\n');
+      const c = parseArgs([], { ES_USERNAME: 'provisioner', ES_PASSWORD_FILE: join(dir, 'pw') }, ROOT);
+      assert.equal(c.es.auth.kind === 'basic' && c.es.auth.password, 'from-a-file');
+      assert.throws(
+        () => parseArgs([], { GRAFANA_PASSWORD_FILE: join(dir, 'missing') }, ROOT),
+        (e: Error) =>
+          e instanceof ConfigError && /GRAFANA_PASSWORD_FILE: cannot read .*ENOENT/.test(e.message),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--wait (and its alias --timeout) set the wait; 0 means try once', () => {
+    assert.equal(parseArgs(['--wait', '0'], {}, ROOT).timeoutMs, 0);
+    assert.equal(parseArgs(['--wait=5s'], {}, ROOT).timeoutMs, 5000);
+    assert.equal(parseArgs(['--timeout', '2m'], {}, ROOT).timeoutMs, 120_000);
   });
 });
 

@@ -10,48 +10,11 @@ import {
   CRITICAL_CSV_COLUMNS,
   CriticalCsvWriter,
 } from '../../analyzer/src/report/csv.ts';
+import { parseCsv } from '../helpers/csv-read.ts';
 import { flashCrashReport, XSS_SCRIPT } from '../helpers/report-fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'crumbtrail-csv-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Independent RFC 4180 reader (quoted fields, doubled quotes, CRLF records) to read our output back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let i = 0;
-  let quoted = false;
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 2;
-        continue;
-      }
-      if (ch === '"') quoted = false;
-      else field += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else if (ch === '\n' || ch === '\r') throw new Error(`bare line break outside quotes at ${i}`);
-    else field += ch;
-    i++;
-  }
-  if (field !== '' || row.length) throw new Error('last record not terminated by CRLF');
-  return rows;
-}
 
 function crumb(message: string, extra: Partial<LogEvent> = {}): Breadcrumb {
   return {

@@ -24,6 +24,14 @@ export class OutputWriter {
   private readonly breadcrumbCsv: BreadcrumbCsvWriter;
   private readonly criticalCsv: CriticalCsvWriter;
   private settled: Breadcrumb[] = [];
+  /**
+   * Critical rows wait here, in input order, until their breadcrumb (if any) has settled: an ERROR that leads
+   * up to a failure is read before the failure creates the incident, and critical.csv must carry the same
+   * incident_id as breadcrumbs.csv. The wait is bounded by the timeline's window (every breadcrumb settles
+   * when it leaves it) and ends at finish().
+   */
+  private readonly pendingCritical: ClassifiedEvent[] = [];
+  private readonly settledCrumbs = new WeakSet<Breadcrumb>();
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -34,18 +42,27 @@ export class OutputWriter {
   hooks(): AnalyzeHooks {
     return {
       // Only critical rows go to critical.csv: skip the writer (and a promise per event) for the rest.
-      onEvent: (c: ClassifiedEvent) =>
-        isCriticalLevel(c.event.level) ? this.criticalCsv.write(c) : undefined,
+      onEvent: (c: ClassifiedEvent) => {
+        if (!isCriticalLevel(c.event.level)) return undefined;
+        this.pendingCritical.push(c);
+        return this.writeCritical(false);
+      },
       // Settled breadcrumbs arrive in a synchronous callback; they are written at the next drain.
       onBreadcrumb: (b: Breadcrumb) => {
         this.settled.push(b);
+        this.settledCrumbs.add(b);
       },
-      drain: () => this.writeSettled(),
+      drain: async () => {
+        await this.writeSettled();
+        await this.writeCritical(false);
+      },
     };
   }
 
   async finish(data: ReportData, opts: { png: boolean }): Promise<WrittenFiles> {
     await this.writeSettled();
+    // analyze() has settled every breadcrumb by now; write whatever is left in any case.
+    await this.writeCritical(true);
     await Promise.all([this.breadcrumbCsv.close(), this.criticalCsv.close()]);
     const markers = data.incidents.flatMap((i) =>
       i.failure.event.timestamp === null ? [] : [{ time: i.failure.event.timestamp, label: i.id }],
@@ -82,6 +99,22 @@ export class OutputWriter {
     for (const a of found.records) await csv.write(a);
     await csv.close();
     return csv.path;
+  }
+
+  /** Writes the queued critical rows whose incident id is final (all of them with `all`), in order. */
+  private writeCritical(all: boolean): Promise<void> | undefined {
+    const q = this.pendingCritical;
+    let n = 0;
+    while (n < q.length) {
+      const b = q[n]!.breadcrumb;
+      if (!all && b && !this.settledCrumbs.has(b)) break;
+      n++;
+    }
+    if (n === 0) return undefined;
+    const batch = q.splice(0, n);
+    return (async () => {
+      for (const c of batch) await this.criticalCsv.write(c);
+    })();
   }
 
   private async writeSettled(): Promise<void> {

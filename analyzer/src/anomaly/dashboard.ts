@@ -1,22 +1,25 @@
 // The /anomalies page: self-contained (no CDN), reads the JSON API with relative URLs, refreshes itself.
 // All data goes into the DOM through textContent, never innerHTML (series names and messages come from logs).
+// Same theme, header and UTC/duration style as the dashboard (service/page-theme.ts). While no baseline exists
+// it says why (warming up, late or untimed events) instead of showing an empty table.
+import { PAGE_FORMAT_JS, PAGE_THEME_CSS, pageHeader } from '../service/page-theme.ts';
 
 export function dashboardHtml(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>crumbtrail · anomalies</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1d1d1f;background:#fafafa}
-h1{font-size:1.3rem;margin:0 0 .2rem} h2{font-size:1.05rem;margin:1.5rem 0 .5rem}
-.bar{display:flex;gap:.8rem;align-items:center;flex-wrap:wrap;margin:.6rem 0}
-table{border-collapse:collapse;background:#fff} th,td{border:1px solid #ddd;padding:.25rem .45rem;text-align:left}
-th{background:#f0f0f2;font-weight:600} td.num{text-align:right;font-variant-numeric:tabular-nums}
-.sev{display:inline-block;border-radius:.7rem;padding:0 .55rem;font-weight:700;color:#fff;font-size:.8rem}
-.sev1{background:#b00020}.sev2{background:#e65100}.sev3{background:#f9a825;color:#222}.sev4{background:#1e88e5}.sev5{background:#78909c}
-.heat td{font-size:.72rem;min-width:2.4rem;text-align:right} .fb{color:#888;font-style:italic}
-#status{color:#666} pre{white-space:pre-wrap;background:#fff;border:1px solid #ddd;padding:.6rem;max-width:60rem}
+<style>${PAGE_THEME_CSS}
+main{padding:16px 20px;display:grid;gap:16px}
+.bar{display:flex;gap:.8rem;align-items:center;flex-wrap:wrap}
+td.num{text-align:right} .heat td{font-size:.72rem;min-width:2.4rem;text-align:right} .fb{color:var(--muted);font-style:italic}
+pre{white-space:pre-wrap;background:var(--panel);border:1px solid var(--line);padding:.6rem;max-width:60rem}
+#warmup ul{margin:.3rem 0 0;padding-left:1.2rem}
 </style></head><body>
-<h1>Anomalies</h1><div id="status">loading…</div>
+${pageHeader('anomalies', './')}
+<main>
+<section id="warmup" hidden><h2>Warming up</h2><div id="warmupWhy"></div><ul id="warmupList"></ul></section>
+<section>
+<h2>Anomalies</h2>
 <div class="bar">
  <label>Severity <select id="sev"><option value="">all</option><option value="1">SEV1</option><option value="2">≤ SEV2</option>
  <option value="3">≤ SEV3</option><option value="4">≤ SEV4</option><option value="5">≤ SEV5</option></select></label>
@@ -26,10 +29,15 @@ th{background:#f0f0f2;font-weight:600} td.num{text-align:right;font-variant-nume
 <table id="anoms"><thead><tr><th>time (UTC)</th><th>SEV</th><th>series</th><th>value</th><th>mean</th><th>σ</th><th>z</th>
 <th>crossed</th><th>baseline</th><th>breadcrumbs</th><th></th></tr></thead><tbody></tbody></table>
 <pre id="analysis" hidden></pre>
+</section>
+<section>
 <h2>Baseline <select id="seriesBase"></select></h2>
-<div id="baseInfo"></div>
+<div id="baseInfo" class="hint"></div>
 <table class="heat" id="base"><thead></thead><tbody></tbody></table>
+</section>
+</main>
 <script>
+${PAGE_FORMAT_JS}
 const DAYS=['Sun','Mon','Tue','Wed','Thu','Fri','Sat'];
 const $=(id)=>document.getElementById(id);
 const el=(tag,text,cls)=>{const e=document.createElement(tag);if(text!==undefined)e.textContent=text;if(cls)e.className=cls;return e;};
@@ -43,7 +51,7 @@ async function loadAnomalies(){
   const tb=$('anoms').tBodies[0];tb.replaceChildren();
   for(const a of b.anomalies){
     const tr=el('tr');tr.dataset.sev=String(a.sev);
-    tr.append(el('td',a.timestamp.replace('T',' ').slice(0,16)));
+    tr.append(el('td',utcTime(Date.parse(a.timestamp))));
     const s=el('td');s.append(el('span','SEV'+a.sev,'sev sev'+a.sev));tr.append(s);
     tr.append(el('td',a.series));
     for(const v of [a.value,a.mean,a.sd,a.z])tr.append(el('td',fmt(v),'num'));
@@ -81,10 +89,28 @@ async function loadBaseline(){
       tr.append(td);}
     tb.append(tr);}
 }
+// Why the table may be empty: no baseline yet (and what it needs), or events that could not be counted.
+async function showWarmup(st){
+  const why=[];
+  let minSamples=null;
+  const names=(await getJson('api/monitor/baselines')).series;
+  if(names.length){try{minSamples=(await getJson('api/monitor/baselines?series='+encodeURIComponent(names[0]))).minSamples;}catch{}}
+  const need='a weekday × hour bucket is judged on its own after '+(minSamples??'minSamples (120 by default, CRUMBTRAIL_ANOMALY_MIN_SAMPLES)')+' per-minute samples; until then it falls back to the hour, then to all samples';
+  if(st.modelSeries===0){
+    if(st.events===0)why.push('no event has reached the anomaly monitor yet');
+    else why.push(st.series+' series are being collected, but no baseline has been computed yet: baselines are recalculated on schedule, or now with “Recalculate now”');
+    why.push(need);
+  }
+  if(st.lateEvents>0)why.push(st.lateEvents+' events arrived late (their minute was already closed, e.g. a replay of old lines after newer ones) and were not counted');
+  if(st.untimedEvents>0)why.push(st.untimedEvents+' events have no timestamp and cannot be placed in a minute');
+  $('warmup').hidden=why.length===0;
+  $('warmupWhy').textContent=st.modelSeries===0?'No anomalies can be found yet:':'Some events were not counted:';
+  $('warmupList').replaceChildren(...why.map((w)=>el('li',w)));
+}
 async function refresh(){
   try{const st=await getJson('api/monitor/status');aiOn=st.ai===true;
-    $('status').textContent='series '+st.modelSeries+' · stored anomalies '+st.anomaliesStored+' · data time '+(st.dataNow||'–')+' · updated '+new Date().toLocaleTimeString();
-    await loadSeries();await loadAnomalies();await loadBaseline();}
+    $('status').textContent='series '+st.modelSeries+' · stored anomalies '+st.anomaliesStored+' · data time '+(st.dataNow?utcTime(Date.parse(st.dataNow)):'–')+' · updated '+utcTime(Date.now());
+    await showWarmup(st);await loadSeries();await loadAnomalies();await loadBaseline();}
   catch(e){$('status').textContent='refresh failed: '+e.message;}
 }
 $('sev').onchange=loadAnomalies;$('seriesFilter').onchange=loadAnomalies;$('seriesBase').onchange=loadBaseline;

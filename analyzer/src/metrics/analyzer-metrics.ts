@@ -45,6 +45,7 @@ const CATEGORY_INDEX: Readonly<Record<Category, number>> = Object.fromEntries(
   CATEGORIES.map((c, i) => [c, i]),
 ) as Record<Category, number>;
 const ERROR_RANK = LEVEL_RANK.ERROR;
+const CRITICAL_RANK = LEVEL_RANK.CRITICAL;
 
 export class AnalyzerMetrics {
   readonly registry = new Registry();
@@ -55,6 +56,10 @@ export class AnalyzerMetrics {
 
   private readonly lines: CountedFamily;
   private readonly stride: number;
+  /** ERROR, CRITICAL and FATAL events: the chat-level rate. */
+  private readonly errors: CountedScalar;
+  /** CRITICAL and FATAL only: what pages. A separate scalar (present at 0 from the first scrape) so the first
+   *  critical line shows as an increase; a fresh {level="CRITICAL"} series of log_lines_total would not. */
   private readonly critical: CountedScalar;
   private readonly unparsed: CountedScalar;
   private readonly breadcrumbs: CountedFamily;
@@ -93,10 +98,20 @@ export class AnalyzerMetrics {
       LEVELS[Math.floor(k / this.stride)] ?? 'UNKNOWN',
       this.components.name(k % this.stride),
     ]);
+    this.errors = new CountedScalar(
+      new Counter({
+        name: 'crumbtrail_error_events_total',
+        help: 'Events at level ERROR or worse (ERROR, CRITICAL, FATAL).',
+        registers,
+        collect() {
+          self.errors.flush();
+        },
+      }),
+    );
     this.critical = new CountedScalar(
       new Counter({
-        name: 'crumbtrail_critical_errors_total',
-        help: 'Events at level ERROR, CRITICAL or FATAL.',
+        name: 'crumbtrail_critical_events_total',
+        help: 'Events at level CRITICAL or FATAL (ERROR not included).',
         registers,
         collect() {
           self.critical.flush();
@@ -209,9 +224,11 @@ export class AnalyzerMetrics {
     const e = ce.event;
     const levelIdx = LEVEL_INDEX[e.level] ?? LEVEL_INDEX.UNKNOWN;
     this.lines.add(levelIdx * this.stride + this.components.id(e.component));
-    if (LEVEL_RANK[e.level] >= ERROR_RANK) {
-      this.critical.add();
+    const rank = LEVEL_RANK[e.level];
+    if (rank >= ERROR_RANK) {
+      this.errors.add();
       this.errorWindow.add(1, nowMs);
+      if (rank >= CRITICAL_RANK) this.critical.add();
     }
     if (e.format === 'unparsed') this.unparsed.add();
     if (ce.breadcrumb) this.breadcrumbs.add(CATEGORY_INDEX[ce.breadcrumb.category]);
@@ -232,7 +249,10 @@ export class AnalyzerMetrics {
   /** Totals for /stats (no scrape needed). */
   totals(): {
     events: number;
-    criticalErrors: number;
+    /** ERROR or worse. */
+    errorEvents: number;
+    /** CRITICAL or FATAL. */
+    criticalEvents: number;
     unparsed: number;
     incidents: number;
     linesPerSecond: number;
@@ -240,7 +260,8 @@ export class AnalyzerMetrics {
   } {
     return {
       events: this.eventTotal,
-      criticalErrors: this.critical.value,
+      errorEvents: this.errors.value,
+      criticalEvents: this.critical.value,
       unparsed: this.unparsed.value,
       incidents: this.incidents.value,
       linesPerSecond: this.lineWindow.rate(),

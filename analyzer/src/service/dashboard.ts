@@ -1,6 +1,8 @@
 // The live dashboard: one self-contained page (inline CSS/JS, no CDN) that polls the JSON API every 2 s.
 // Everything that came from a log is inserted with textContent (never innerHTML), so log lines cannot inject
-// markup or script.
+// markup or script. Theme, header and time/duration style are shared with /anomalies (page-theme.ts).
+import { PAGE_FORMAT_JS, PAGE_THEME_CSS, pageHeader } from './page-theme.ts';
+
 export function dashboardHtml(): string {
   return `<!doctype html>
 <html lang="en">
@@ -8,39 +10,24 @@ export function dashboardHtml(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>crumbtrail analyzer</title>
-<style>
-  :root { --bg:#101418; --panel:#182028; --text:#e4e8ec; --muted:#8a96a3; --line:#2a3440; }
-  * { box-sizing: border-box; }
-  body { margin:0; font:14px/1.4 system-ui, sans-serif; background:var(--bg); color:var(--text); }
-  header { padding:12px 20px; border-bottom:1px solid var(--line); display:flex; gap:16px; align-items:baseline; }
-  header h1 { font-size:18px; margin:0; }
-  #status { color:var(--muted); }
+<style>${PAGE_THEME_CSS}
   main { display:grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap:16px; padding:16px 20px; }
-  section { background:var(--panel); border:1px solid var(--line); border-radius:6px; padding:12px; overflow:auto; }
-  h2 { font-size:14px; margin:0 0 8px; color:var(--muted); text-transform:uppercase; letter-spacing:.05em; }
   .big { font-size:28px; font-weight:600; }
   .kpis { display:flex; gap:24px; flex-wrap:wrap; }
   .kpi span { display:block; color:var(--muted); font-size:12px; }
-  table { width:100%; border-collapse:collapse; font-variant-numeric: tabular-nums; }
-  th, td { text-align:left; padding:3px 6px; border-bottom:1px solid var(--line); vertical-align:top; }
-  th { color:var(--muted); font-weight:normal; }
   td.msg { font-family: ui-monospace, monospace; font-size:12px; word-break:break-word; }
-  .sev { display:inline-block; min-width:44px; text-align:center; border-radius:3px; padding:0 4px; font-size:12px; font-weight:600; }
-  .sev1 { background:#d32f2f; } .sev2 { background:#f57c00; } .sev3 { background:#fbc02d; color:#222; }
-  .sev4 { background:#1976d2; } .sev5 { background:#546e7a; }
-  .ok { color:#66bb6a; } .bad { color:#ef5350; }
   .wide { grid-column: 1 / -1; }
 </style>
 </head>
 <body>
-<header><h1>🍞 crumbtrail analyzer</h1><span id="status">connecting…</span></header>
+${pageHeader('dashboard', './')}
 <main>
   <section>
     <h2>Throughput</h2>
     <div class="kpis">
       <div class="kpi"><div class="big" id="lps">–</div><span>lines/s</span></div>
       <div class="kpi"><div class="big" id="events">–</div><span>events</span></div>
-      <div class="kpi"><div class="big" id="epm">–</div><span>errors/min</span></div>
+      <div class="kpi"><div class="big" id="epm">–</div><span>log errors/min (ERROR+ lines, last 60 s)</span></div>
       <div class="kpi"><div class="big" id="incidents">–</div><span>incidents</span></div>
       <div class="kpi"><div class="big" id="ready">–</div><span>ready</span></div>
     </div>
@@ -52,16 +39,18 @@ export function dashboardHtml(): string {
   </section>
   <section class="wide">
     <h2>Recent breadcrumbs</h2>
-    <table><thead><tr><th></th><th>sev</th><th>category</th><th>time</th><th>component</th><th>message</th></tr></thead>
+    <table><thead><tr><th></th><th>sev</th><th>category</th><th>time (UTC)</th><th>component</th><th>message</th></tr></thead>
     <tbody id="crumbs"></tbody></table>
   </section>
   <section>
     <h2>Recent incidents</h2>
-    <table><thead><tr><th>failure</th><th>responsible</th><th>lead time</th><th>crumbs</th></tr></thead>
+    <table><thead><tr><th>failure (UTC)</th><th>responsible</th><th>lead time</th><th>crumbs</th></tr></thead>
     <tbody id="incidentRows"></tbody></table>
   </section>
   <section>
-    <h2>Recent errors</h2>
+    <h2>Pipeline errors</h2>
+    <p class="hint">Lines a pipeline stage could not process (the analyzer's own errors, not the application's
+    ERROR lines: those are counted in log errors/min and shown as breadcrumbs).</p>
     <table><thead><tr><th>stage</th><th>where</th><th>message</th></tr></thead>
     <tbody id="errors"></tbody></table>
   </section>
@@ -82,7 +71,7 @@ function fill(id, rows, render) {
   body.replaceChildren(next);
 }
 function setText(id, v) { document.getElementById(id).textContent = String(v); }
-function time(ms) { return ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : ''; }
+${PAGE_FORMAT_JS}
 async function getJson(path) {
   const r = await fetch(path, { cache: 'no-store' });
   if (!r.ok && r.status !== 503) throw new Error(path + ': HTTP ' + r.status);
@@ -108,15 +97,15 @@ async function refresh() {
       cell(tr, b.symbol);
       const sev = cell(tr, ''); const badge = document.createElement('span');
       badge.className = 'sev sev' + Number(b.severity); badge.textContent = 'SEV' + Number(b.severity); sev.appendChild(badge);
-      cell(tr, b.category); cell(tr, time(b.timestamp || b.seenAt)); cell(tr, b.component); cell(tr, b.message, 'msg');
+      cell(tr, b.category); cell(tr, utcTime(b.timestamp || b.seenAt)); cell(tr, b.component); cell(tr, b.message, 'msg');
     });
     fill('incidentRows', incidents.incidents, (tr, i) => {
-      cell(tr, time(i.failureAt || i.closedAt)); cell(tr, i.responsible); cell(tr, i.leadTimeSeconds.toFixed(0) + ' s'); cell(tr, i.breadcrumbCount);
+      cell(tr, utcTime(i.failureAt || i.closedAt)); cell(tr, i.responsible); cell(tr, duration(i.leadTimeSeconds * 1000)); cell(tr, i.breadcrumbCount);
     });
     fill('errors', errors.errors, (tr, e) => {
       cell(tr, e.stage); cell(tr, e.source + ':' + e.offset); cell(tr, e.message + (e.line ? ' — ' + e.line : ''), 'msg');
     });
-    setText('status', 'updated ' + new Date().toLocaleTimeString() + ' · uptime ' + Math.round(stats.uptimeSeconds) + ' s');
+    setText('status', 'updated ' + utcTime(Date.now()) + ' · uptime ' + duration(stats.uptimeSeconds * 1000));
   } catch (err) {
     setText('status', 'cannot reach the analyzer: ' + err.message);
   }
