@@ -1,11 +1,9 @@
-// One-shot analysis: sources → lines → parse → multiline → classify → summary, incidents, CSV rows.
+// One-shot analysis: each source → lines → parse → multiline, merged by time → classify → summary, incidents, CSV rows.
 // Streams with constant memory: only the look-back window of breadcrumbs and capped samples are held.
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { OneShotAnomalies, type OneShotAnomalyOptions } from '../anomaly/oneshot.ts';
-import type { Breadcrumb, ClassifiedEvent, LogEvent, RawLine, ReportData } from '../core/types.ts';
-import { LineSplitter } from '../decode/lines.ts';
-import { MultilineStage, ParseStage } from '../parse/index.ts';
+import type { Breadcrumb, ClassifiedEvent, LogEvent, ReportData } from '../core/types.ts';
+import { mergeByTime } from '../merge/kway.ts';
+import { readSourceEvents, type SourceCounters } from '../merge/sources.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import type { Stage } from '../pipeline/stage.ts';
 import { Classifier, ClassifyStage } from '../rules/classify.ts';
@@ -58,10 +56,7 @@ export async function analyze(
     hooks.onBreadcrumb?.(b);
   });
   const anomalies = opts.anomalies ? new OneShotAnomalies(opts.anomalies) : null;
-  const multiline = new MultilineStage();
-  const pipeline = new Pipeline<RawLine, ClassifiedEvent>([
-    new ParseStage(),
-    multiline,
+  const pipeline = new Pipeline<LogEvent, ClassifiedEvent>([
     ...(opts.extraStages ?? []),
     new ClassifyStage(new Classifier(opts.rules)),
   ]);
@@ -78,30 +73,26 @@ export async function analyze(
 
   let bytesRead = 0;
   let linesRead = 0;
-  for (const input of inputs) {
-    // Read streams hand out a new buffer per chunk, so lines can borrow it rather than copy.
-    const splitter = new LineSplitter(input.path, 0, {
-      maxLineBytes: opts.maxLineBytes,
-      chunksAreFresh: true,
-    });
-    const stream: Readable =
-      input.path === '-' ? process.stdin : createReadStream(input.path, { highWaterMark: 64 * 1024 });
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      bytesRead += chunk.length;
-      const lines = splitter.push(chunk);
-      linesRead += lines.length;
-      summary.addLines(lines.length, chunk.length);
-      await handle(pipeline.run(lines));
-      hooks.onProgress?.(bytesRead, linesRead);
-      if (hooks.drain) await hooks.drain();
-    }
-    const tail = splitter.end();
-    summary.addLines(tail.length, 0);
-    await handle(pipeline.run(tail));
-    // A source's last event must not swallow the next source's first lines as continuations.
-    await handle(pipeline.flush());
+  const counters: SourceCounters = {
+    folded: 0,
+    onLines(lines, bytes) {
+      bytesRead += bytes;
+      linesRead += lines;
+      summary.addLines(lines, bytes);
+    },
+  };
+  // Each input parsed and folded on its own, then merged by event time: one timeline whatever the file order.
+  const sources = inputs.map((i) => ({
+    name: i.path,
+    batches: readSourceEvents(i.path, { maxLineBytes: opts.maxLineBytes }, counters),
+  }));
+  for await (const batch of mergeByTime(sources)) {
+    await handle(pipeline.run(batch));
+    hooks.onProgress?.(bytesRead, linesRead);
+    if (hooks.drain) await hooks.drain();
   }
-  summary.setContinuationLines(multiline.folded);
+  await handle(pipeline.flush());
+  summary.setContinuationLines(counters.folded);
   const openSignals = incidents.finish();
   // Before summary.finish(), so the reported duration includes the anomaly judgement.
   const found = anomalies?.finish();
