@@ -8,6 +8,7 @@ import { Pipeline } from '../pipeline/pipeline.ts';
 import type { Stage } from '../pipeline/stage.ts';
 import { Classifier, ClassifyStage } from '../rules/classify.ts';
 import type { RuleSet } from '../rules/schema.ts';
+import { TemplateStage, type TemplateStageOptions } from '../templates/stage.ts';
 import { IncidentBuilder, type TimelineOptions } from '../timeline/incidents.ts';
 import { SummaryBuilder } from './summary.ts';
 
@@ -28,6 +29,8 @@ export interface AnalyzeOptions {
   extraStages?: Stage<LogEvent, LogEvent>[];
   /** Per-minute anomaly pass (baseline: this input, or a store's thresholds); omit to skip it. */
   anomalies?: OneShotAnomalyOptions;
+  /** Template mining and its signals (default on); false skips it. */
+  templates?: TemplateStageOptions | false;
 }
 
 export interface AnalyzeHooks {
@@ -56,9 +59,11 @@ export async function analyze(
     hooks.onBreadcrumb?.(b);
   });
   const anomalies = opts.anomalies ? new OneShotAnomalies(opts.anomalies) : null;
+  const templates = opts.templates === false ? null : new TemplateStage(opts.templates);
   const pipeline = new Pipeline<LogEvent, ClassifiedEvent>([
     ...(opts.extraStages ?? []),
     new ClassifyStage(new Classifier(opts.rules)),
+    ...(templates ? [templates] : []),
   ]);
 
   const handle = async (out: ClassifiedEvent[]) => {
@@ -105,5 +110,6 @@ export async function analyze(
     openSignals,
   };
   if (found) data.anomalies = found;
+  if (templates) data.templates = templates.summary();
   return data;
 }
