@@ -35,6 +35,8 @@ export const DEFAULT_MINER_OPTIONS: MinerOptions = {
 export interface Cluster {
   /** 12 hex chars of SHA-256 over the first template text. */
   readonly id: string;
+  /** 0, 1, 2 … in creation order (an array index for per-template state elsewhere); -1 for the overflow. */
+  readonly seq: number;
   tokens: string[];
   /** Current template text (tokens joined by one space). */
   template: string;
@@ -112,13 +114,26 @@ export class TemplateMiner {
     let best: Cluster | null = null;
     let bestSim = -1;
     let bestWild = -1;
-    for (const c of clusters) {
-      const [sim, wild] = similarity(c.tokens, tokens);
+    for (let k = 0; k < clusters.length; k++) {
+      const c = clusters[k]!;
+      // Similarity (inlined: this loop is the miner's hot path). Equal constants and equal typed masks
+      // count; a <*> — a position that already varied — does not, as in Drain, so a template cannot keep
+      // absorbing messages that differ from it in ever more places. Ties go to the more general template.
+      const t = c.tokens;
+      let same = 0;
+      let wild = 0;
+      for (let i = 0; i < t.length; i++) {
+        const x = t[i]!;
+        if (x === WILDCARD) wild++;
+        else if (x === tokens[i]) same++;
+      }
+      const sim = same / t.length;
       if (sim > bestSim || (sim === bestSim && wild > bestWild)) {
         best = c;
         bestSim = sim;
         bestWild = wild;
       }
+      if (sim === 1) break;
     }
     let created = false;
     if (best !== null && bestSim >= this.opts.similarity) {
@@ -180,6 +195,7 @@ export class TemplateMiner {
     const template = own.join(' ');
     const c: Cluster = {
       id: templateId(template),
+      seq: this.all.length,
       tokens: own,
       template,
       count: 0,
@@ -211,6 +227,7 @@ export class TemplateMiner {
     if (this.overflow === null) {
       this.overflow = {
         id: 'overflow',
+        seq: -1,
         tokens: [WILDCARD],
         template: '<overflow: template cap reached>',
         count: 0,
@@ -222,22 +239,6 @@ export class TemplateMiner {
     }
     return this.overflow;
   }
-}
-
-/**
- * Share of the template's positions the message repeats: equal constants and equal typed masks count, a <*>
- * (a position that already varied) does not — as in Drain, so a template cannot keep absorbing messages
- * that differ from it in ever more places. Returns the share and the template's <*> count (the tie-break).
- */
-function similarity(template: string[], tokens: string[]): [number, number] {
-  let same = 0;
-  let wild = 0;
-  for (let i = 0; i < template.length; i++) {
-    const t = template[i]!;
-    if (t === WILDCARD) wild++;
-    else if (t === tokens[i]) same++;
-  }
-  return [same / template.length, wild];
 }
 
 function hasDigit(t: string): boolean {

@@ -69,7 +69,9 @@ const MINUTE = 60_000;
 export class TemplateSignals {
   private readonly opts: SignalOptions;
   private readonly components = new Map<string, ComponentState>();
-  private readonly rates = new WeakMap<Cluster, RateState>();
+  /** Per template, by Cluster.seq (the overflow template, seq −1, has none). */
+  private readonly rates: (RateState | undefined)[] = [];
+  private overflowRate: RateState | undefined;
   private firstTime: number | null = null;
   private events = 0;
   readonly counts = { novel: 0, burst: 0 };
@@ -113,10 +115,11 @@ export class TemplateSignals {
 
   private rate(cluster: Cluster, t: number, warm: boolean): TemplateSignal | null {
     const m = t - (t % MINUTE);
-    let r = this.rates.get(cluster);
+    let r = cluster.seq >= 0 ? this.rates[cluster.seq] : this.overflowRate;
     if (r === undefined) {
       r = { minute: m, count: 0, mean: 0, minutes: 0, flagged: false };
-      this.rates.set(cluster, r);
+      if (cluster.seq >= 0) this.rates[cluster.seq] = r;
+      else this.overflowRate = r;
     }
     if (m > r.minute) {
       // Close the minute, then the quiet minutes in between (zeros, in closed form).

@@ -106,12 +106,12 @@ export class TemplateStage implements Stage<ClassifiedEvent, ClassifiedEvent> {
     return c ? row(c) : null;
   }
 
-  summary(): TemplateSummary {
+  summary(topLimit = this.topCap): TemplateSummary {
     const s = this.miner.stats();
     return {
       templates: s.clusters,
       events: this.events,
-      top: this.top(),
+      top: this.top(topLimit),
       newPerMinute: [...this.newPerMinute]
         .sort((a, b) => a[0] - b[0])
         .map(([minute, count]) => ({ minute, count })),
