@@ -18,6 +18,8 @@ interface MinuteAcc {
 /** Per-minute cap on kept duration values per series (memory bound under floods). */
 const MAX_DURATIONS_PER_MINUTE = 5000;
 const KEY_CACHE_MAX = 4096;
+/** Per-template rate series (`<component>:template.<id>`), first come first served, beside the component ones. */
+const MAX_TEMPLATE_SERIES = 50;
 
 interface ComponentKeys {
   comp: string;
@@ -44,6 +46,8 @@ export class SeriesAggregator {
   private newest = Number.NEGATIVE_INFINITY;
   private lastHorizonMinute = Number.NEGATIVE_INFINITY;
   private readonly keyCache = new Map<string, ComponentKeys>();
+  /** Template id → its series key, or null once the template-series cap was reached (bounded). */
+  private readonly templateKeys = new Map<string, string | null>();
   /** Start of the last closed minute; events before the minute after it are late. */
   private lastClosed: number | null = null;
   private readonly counters = { events: 0, untimed: 0, late: 0 };
@@ -112,6 +116,10 @@ export class SeriesAggregator {
     }
     if (ERROR_LEVELS.has(e.level)) bump(acc.counts, errKey);
     else if (e.level === 'WARN') bump(acc.counts, warnKey);
+    if (e.templateId !== undefined) {
+      const k = this.templateKey(comp, e.templateId);
+      if (k !== null) bump(acc.counts, k);
+    }
     if (item.breadcrumb) {
       const cat = item.breadcrumb.category;
       let k = keys.crumb.get(cat);
@@ -165,6 +173,15 @@ export class SeriesAggregator {
     };
     if (this.keyCache.size < KEY_CACHE_MAX) this.keyCache.set(ownedString(raw), keys);
     return keys;
+  }
+
+  private templateKey(comp: string, id: string): string | null {
+    const known = this.templateKeys.get(id);
+    if (known !== undefined) return known;
+    if (this.templateKeys.size >= MAX_TEMPLATE_SERIES) return null;
+    const k = this.key(this.countSeries, `${comp}:template.${id}`);
+    this.templateKeys.set(ownedString(id), k);
+    return k;
   }
 
   /** Close every minute that ends at or before `t`. */
