@@ -1,4 +1,5 @@
-// One-shot analysis: each source → lines → parse → multiline, merged by time → classify → summary, incidents, CSV rows.
+// One-shot analysis: each source → lines → parse → multiline, merged by time → classify → templates → summary,
+// incidents, CSV rows.
 // Streams with constant memory: only the look-back window of breadcrumbs and capped samples are held.
 import { OneShotAnomalies, type OneShotAnomalyOptions } from '../anomaly/oneshot.ts';
 import type { Breadcrumb, ClassifiedEvent, LogEvent, ReportData } from '../core/types.ts';

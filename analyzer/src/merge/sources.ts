@@ -10,8 +10,8 @@ import type { Stage } from '../pipeline/stage.ts';
 
 export interface SourceReadOptions {
   maxLineBytes?: number;
-  /** The per-source stages (default parse → multiline); a caller may put per-source detection here. */
-  stages?: () => Stage<never, unknown>[];
+  /** The per-source parse stage (default: ParseStage); per-source format detection goes here. */
+  parse?: () => Stage<RawLine, LogEvent>;
 }
 
 export interface SourceCounters {
@@ -28,8 +28,7 @@ export async function* readSourceEvents(
   counters: SourceCounters,
 ): AsyncGenerator<LogEvent[]> {
   const multiline = new MultilineStage();
-  const stages = opts.stages?.() ?? [new ParseStage(), multiline];
-  const pipeline = new Pipeline<RawLine, LogEvent>(stages);
+  const pipeline = new Pipeline<RawLine, LogEvent>([opts.parse?.() ?? new ParseStage(), multiline]);
   // Read streams hand out a new buffer per chunk, so lines can borrow it rather than copy.
   const splitter = new LineSplitter(path, 0, { maxLineBytes: opts.maxLineBytes, chunksAreFresh: true });
   const stream: Readable =
@@ -45,7 +44,7 @@ export async function* readSourceEvents(
     yield pipeline.run(tail);
     yield pipeline.flush();
   } finally {
-    for (const s of stages) if (s instanceof MultilineStage) counters.folded += s.folded;
+    counters.folded += multiline.folded;
     if (path !== '-') stream.destroy();
   }
 }
