@@ -19,6 +19,7 @@ import {
   StageSpecError,
 } from '../../analyzer/src/service/stages.ts';
 import { TailerStandIn } from '../helpers/tailer-standin.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ct-pipe-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,17 +55,27 @@ function run(spec: PipelineSpec, texts: string[]): ClassifiedEvent[] {
 const SECRET_LINE = '[2026-05-06 14:32:05] ERROR - [auth] login failed password=hunter22 for bob@example.com';
 
 describe('live pipeline chain', () => {
-  test('default chain: parse, multiline, redact, classify; sample only when configured', () => {
+  test('default chain: parse, multiline, reorder, redact, classify, templates; sample only when configured', () => {
     const f = createStageFactories();
     assert.deepEqual(resolveStageNames(configWith('').pipeline, f), [
       'parse',
       'multiline',
+      'reorder',
       'redact',
       'classify',
+      'templates',
     ]);
     const sampled = configWith('pipeline:\n  sample: { rate: 0.5 }\n').pipeline;
     assert.deepEqual(sampled.sample, { rate: 0.5, keepFrom: 'WARN' });
-    assert.deepEqual(resolveStageNames(sampled, f), ['parse', 'multiline', 'redact', 'classify', 'sample']);
+    assert.deepEqual(resolveStageNames(sampled, f), [
+      'parse',
+      'multiline',
+      'reorder',
+      'redact',
+      'classify',
+      'templates',
+      'sample',
+    ]);
     // rate 1 is "off".
     assert.equal(configWith('pipeline:\n  sample: { rate: 1 }\n').pipeline.sample, null);
   });
@@ -197,11 +208,17 @@ describe('service with the real stages', () => {
     const addr = await svc.start();
     try {
       await tailer.feed([SECRET_LINE, '[2026-05-06 14:32:06] INFO - [api] fine']);
-      const metrics = await (await fetch(`http://127.0.0.1:${addr.port}/metrics`)).text();
+      const scrape = async () => (await fetch(`http://127.0.0.1:${addr.port}/metrics`)).text();
+      // The reorder window holds the first event until it is due (its wall-clock wait), then redact sees it.
+      await waitFor(
+        async () => /crumbtrail_stage_events_in_total\{stage="redact"\} 1/.test(await scrape()),
+        'the first event through redact',
+      );
+      const metrics = await scrape();
       // password=… twice: in the message and in the parsed field `password`.
       assert.match(metrics, /crumbtrail_redactions_total\{pattern="secret_kv"\} 2/);
       assert.match(metrics, /crumbtrail_redactions_total\{pattern="email"\} 1/);
-      // The second line is still held by multiline (it may get continuation lines) until the idle flush.
+      // The second line is still held (multiline may get continuation lines, then the reorder window).
       assert.match(metrics, /crumbtrail_stage_events_in_total\{stage="redact"\} 1/);
     } finally {
       await svc.stop();

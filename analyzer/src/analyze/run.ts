@@ -1,16 +1,17 @@
-// One-shot analysis: sources → lines → parse → multiline → classify → summary, incidents, CSV rows.
+// One-shot analysis: each source → lines → parse → multiline, merged by time → classify → templates → summary,
+// incidents, CSV rows.
 // Streams with constant memory: only the look-back window of breadcrumbs and capped samples are held.
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { OneShotAnomalies, type OneShotAnomalyOptions } from '../anomaly/oneshot.ts';
-import type { Breadcrumb, ClassifiedEvent, LogEvent, RawLine, ReportData } from '../core/types.ts';
-import { LineSplitter } from '../decode/lines.ts';
+import type { Breadcrumb, ClassifiedEvent, LogEvent, ReportData } from '../core/types.ts';
+import { mergeByTime } from '../merge/kway.ts';
+import { readSourceEvents, type SourceCounters } from '../merge/sources.ts';
 import type { CompiledCatalog } from '../parse/catalog/compiled.ts';
-import { MultilineStage, ParseStage } from '../parse/index.ts';
+import { ParseStage } from '../parse/index.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import type { Stage } from '../pipeline/stage.ts';
 import { Classifier, ClassifyStage } from '../rules/classify.ts';
 import type { RuleSet } from '../rules/schema.ts';
+import { TemplateStage, type TemplateStageOptions } from '../templates/stage.ts';
 import { IncidentBuilder, type TimelineOptions } from '../timeline/incidents.ts';
 import { SummaryBuilder } from './summary.ts';
 
@@ -36,6 +37,8 @@ export interface AnalyzeOptions {
   /** Format catalog (default: the built-in one) and a format to force ('auto' or undefined: detect per source). */
   catalog?: CompiledCatalog;
   format?: string;
+  /** Template mining and its signals (default on); false skips it. */
+  templates?: TemplateStageOptions | false;
 }
 
 export interface AnalyzeHooks {
@@ -64,18 +67,11 @@ export async function analyze(
     hooks.onBreadcrumb?.(b);
   });
   const anomalies = opts.anomalies ? new OneShotAnomalies(opts.anomalies) : null;
-  const multiline = new MultilineStage();
-  const mtimes = new Map(inputs.map((i) => [i.path, i.mtimeMs]));
-  const pipeline = new Pipeline<RawLine, ClassifiedEvent>([
-    new ParseStage({
-      catalog: opts.catalog,
-      format: opts.format,
-      refTime: (source) => mtimes.get(source),
-      onDecision: (d) => summary.addDetection(d),
-    }),
-    multiline,
+  const templates = opts.templates === false ? null : new TemplateStage(opts.templates);
+  const pipeline = new Pipeline<LogEvent, ClassifiedEvent>([
     ...(opts.extraStages ?? []),
     new ClassifyStage(new Classifier(opts.rules)),
+    ...(templates ? [templates] : []),
   ]);
 
   const handle = async (out: ClassifiedEvent[]) => {
@@ -90,30 +86,40 @@ export async function analyze(
 
   let bytesRead = 0;
   let linesRead = 0;
-  for (const input of inputs) {
-    // Read streams hand out a new buffer per chunk, so lines can borrow it rather than copy.
-    const splitter = new LineSplitter(input.path, 0, {
-      maxLineBytes: opts.maxLineBytes,
-      chunksAreFresh: true,
-    });
-    const stream: Readable =
-      input.path === '-' ? process.stdin : createReadStream(input.path, { highWaterMark: 64 * 1024 });
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      bytesRead += chunk.length;
-      const lines = splitter.push(chunk);
-      linesRead += lines.length;
-      summary.addLines(lines.length, chunk.length);
-      await handle(pipeline.run(lines));
-      hooks.onProgress?.(bytesRead, linesRead);
-      if (hooks.drain) await hooks.drain();
-    }
-    const tail = splitter.end();
-    summary.addLines(tail.length, 0);
-    await handle(pipeline.run(tail));
-    // A source's last event must not swallow the next source's first lines as continuations.
-    await handle(pipeline.flush());
+  const counters: SourceCounters = {
+    folded: 0,
+    onLines(lines, bytes) {
+      bytesRead += bytes;
+      linesRead += lines;
+      summary.addLines(lines, bytes);
+    },
+  };
+  // Each input parsed and folded on its own, then merged by event time: one timeline whatever the file order.
+  const sources = inputs.map((i) => ({
+    name: i.path,
+    batches: readSourceEvents(
+      i.path,
+      {
+        maxLineBytes: opts.maxLineBytes,
+        // Detection runs per source: each input gets its own parse stage (and so its own format decision).
+        parse: () =>
+          new ParseStage({
+            catalog: opts.catalog,
+            format: opts.format,
+            refTime: () => i.mtimeMs,
+            onDecision: (d) => summary.addDetection(d),
+          }),
+      },
+      counters,
+    ),
+  }));
+  for await (const batch of mergeByTime(sources)) {
+    await handle(pipeline.run(batch));
+    hooks.onProgress?.(bytesRead, linesRead);
+    if (hooks.drain) await hooks.drain();
   }
-  summary.setContinuationLines(multiline.folded);
+  await handle(pipeline.flush());
+  summary.setContinuationLines(counters.folded);
   const openSignals = incidents.finish();
   // Before summary.finish(), so the reported duration includes the anomaly judgement.
   const found = anomalies?.finish();
@@ -126,5 +132,6 @@ export async function analyze(
     openSignals,
   };
   if (found) data.anomalies = found;
+  if (templates) data.templates = templates.summary();
   return data;
 }

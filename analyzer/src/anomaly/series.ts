@@ -18,6 +18,14 @@ interface MinuteAcc {
 /** Per-minute cap on kept duration values per series (memory bound under floods). */
 const MAX_DURATIONS_PER_MINUTE = 5000;
 const KEY_CACHE_MAX = 4096;
+/**
+ * Per-template rate series (`<component>:template.<id>`) beside the component ones: a template gets one once it
+ * has MIN_TEMPLATE_EVENTS events (a rarer template's per-minute counts are too small to judge, only noise),
+ * the first MAX_TEMPLATE_SERIES to get there. Templates are counted up to TEMPLATE_COUNT_CAP ids (bounded).
+ */
+const MAX_TEMPLATE_SERIES = 50;
+const MIN_TEMPLATE_EVENTS = 200;
+const TEMPLATE_COUNT_CAP = 10_000;
 
 interface ComponentKeys {
   comp: string;
@@ -44,6 +52,10 @@ export class SeriesAggregator {
   private newest = Number.NEGATIVE_INFINITY;
   private lastHorizonMinute = Number.NEGATIVE_INFINITY;
   private readonly keyCache = new Map<string, ComponentKeys>();
+  /** Template id → its series key (bounded by MAX_TEMPLATE_SERIES). */
+  private readonly templateKeys = new Map<string, string>();
+  /** Events per template id until it earns a series. */
+  private readonly templateCounts = new Map<string, number>();
   /** Start of the last closed minute; events before the minute after it are late. */
   private lastClosed: number | null = null;
   private readonly counters = { events: 0, untimed: 0, late: 0 };
@@ -112,6 +124,10 @@ export class SeriesAggregator {
     }
     if (ERROR_LEVELS.has(e.level)) bump(acc.counts, errKey);
     else if (e.level === 'WARN') bump(acc.counts, warnKey);
+    if (e.templateId !== undefined) {
+      const k = this.templateKey(comp, e.templateId);
+      if (k !== null) bump(acc.counts, k);
+    }
     if (item.breadcrumb) {
       const cat = item.breadcrumb.category;
       let k = keys.crumb.get(cat);
@@ -165,6 +181,22 @@ export class SeriesAggregator {
     };
     if (this.keyCache.size < KEY_CACHE_MAX) this.keyCache.set(ownedString(raw), keys);
     return keys;
+  }
+
+  private templateKey(comp: string, id: string): string | null {
+    const known = this.templateKeys.get(id);
+    if (known !== undefined) return known;
+    if (this.templateKeys.size >= MAX_TEMPLATE_SERIES) return null;
+    const n = (this.templateCounts.get(id) ?? 0) + 1;
+    if (n < MIN_TEMPLATE_EVENTS) {
+      if (n > 1 || this.templateCounts.size < TEMPLATE_COUNT_CAP)
+        this.templateCounts.set(n > 1 ? id : ownedString(id), n);
+      return null;
+    }
+    this.templateCounts.delete(id);
+    const k = this.key(this.countSeries, `${comp}:template.${id}`);
+    this.templateKeys.set(ownedString(id), k);
+    return k;
   }
 
   /** Close every minute that ends at or before `t`. */

@@ -31,6 +31,7 @@ options:
   --max-line-bytes N   cut longer lines there (default 1048576)
   --png                also render critical-per-minute.png (needs Chromium)
   --no-anomalies       skip the per-minute anomaly pass (anomalies.csv, the report's Anomalies section)
+  --no-templates       skip log-template mining (the report's Templates section, novel/burst signals)
   --anomaly-db FILE    judge against the learned baselines of an anomaly store (the service's
                        <state-dir>/anomalies.sqlite, opened read-only) instead of this input's own
   --json               print the summary and incidents as JSON instead of the table
@@ -55,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       'max-line-bytes': { type: 'string', default: String(1024 * 1024) },
       png: { type: 'boolean', default: false },
       'no-anomalies': { type: 'boolean', default: false },
+      'no-templates': { type: 'boolean', default: false },
       'anomaly-db': { type: 'string' },
       json: { type: 'boolean', default: false },
       'no-color': { type: 'boolean', default: false },
@@ -112,7 +114,15 @@ async function main(argv: string[]): Promise<number> {
       : undefined;
   const data = await analyze(
     inputs,
-    { rules, timeline: { lookbackMs, mergeMs }, maxLineBytes, anomalies, catalog, format: values.format },
+    {
+      rules,
+      timeline: { lookbackMs, mergeMs },
+      maxLineBytes,
+      anomalies,
+      catalog,
+      format: values.format,
+      templates: values['no-templates'] ? false : undefined,
+    },
     { ...outHooks, onEvent, onProgress: progress },
   );
   progress?.(-1, 0);

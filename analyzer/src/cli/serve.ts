@@ -10,7 +10,7 @@ import { RuleFileError } from '../rules/load.ts';
 import { AnalyzerService, type EventObserver } from '../service/app.ts';
 import { ConfigError, loadConfig, USAGE } from '../service/config.ts';
 import type { MountedHandler } from '../service/http.ts';
-import { StageSpecError } from '../service/stages.ts';
+import { createStageFactories, StageSpecError } from '../service/stages.ts';
 import {
   createServiceSink,
   EsConfigError,
@@ -19,6 +19,8 @@ import {
   secretScrubber,
 } from '../sinks/elasticsearch/index.ts';
 import { createTailer } from '../source/tailer.ts';
+import { templateRoutes } from '../templates/routes.ts';
+import { TemplateStage } from '../templates/stage.ts';
 
 const log = (line: string): void => {
   process.stderr.write(`crumbtrail: ${line}\n`);
@@ -55,9 +57,13 @@ async function main(): Promise<void> {
     mounted.push(anomalyRoutes(monitor));
   }
 
+  // One template stage shared by the pipeline and /api/templates.
+  const templates = new TemplateStage();
   const service = new AnalyzerService(config, {
     metrics,
     createTailer,
+    stageFactories: { ...createStageFactories(metrics.registry), templates: () => templates },
+    routes: [templateRoutes(templates)],
     observers,
     mounted,
     sinks: ({ ackTracker }) =>

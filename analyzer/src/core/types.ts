@@ -84,6 +84,9 @@ export interface LogEvent {
   /** Why a line is `unparsed` ('invalid-utf8', 'binary', 'no-format', 'continuation-orphan', …). */
   unparsedReason?: string;
   truncated?: boolean;
+  /** Mined log template (variables masked) and its stable id; exported as crumbtrail.template / _id. */
+  template?: string;
+  templateId?: string;
 }
 
 /** Breadcrumb categories from the incident-tracing practice. */
@@ -145,6 +148,8 @@ export interface Breadcrumb {
   severity: 1 | 2 | 3 | 4 | 5;
   /** Set by the timeline once the breadcrumb is grouped. */
   incidentId?: string;
+  /** Why it was flagged, for signals that are not a rule's match (template novelty or burst). */
+  reason?: string;
 }
 
 /** A failure and the signals that led to it within the look-back window. */
@@ -231,6 +236,42 @@ export interface ReportData {
   openSignals: Breadcrumb[];
   /** Per-minute anomalies (absent when the pass was turned off, e.g. `--no-anomalies`). */
   anomalies?: AnomalyFindings;
+  /** Mined log templates (absent when mining was turned off). */
+  templates?: TemplateSummary;
+}
+
+/** One mined template as the reports and the API show it. */
+export interface TemplateRow {
+  id: string;
+  template: string;
+  count: number;
+  component: string;
+  firstSeen: number | null;
+  lastSeen: number | null;
+}
+
+/** What template mining found over a run: the biggest templates, when new ones appeared, the signals. */
+export interface TemplateSummary {
+  /** Distinct templates (clusters) mined. */
+  templates: number;
+  /** Events given a template. */
+  events: number;
+  /** Largest templates first, at most the summary's cap. */
+  top: TemplateRow[];
+  /** New templates per minute (epoch ms of the minute start), minutes with none left out. */
+  newPerMinute: { minute: number; count: number }[];
+  /** Novel / burst breadcrumbs with their reasons (capped; counts are complete). */
+  signals: {
+    kind: 'novel' | 'burst';
+    at: number | null;
+    component: string;
+    templateId: string;
+    template: string;
+    reason: string;
+  }[];
+  signalCounts: { novel: number; burst: number };
+  /** Caps that decided something (0 normally): see MinerStats. */
+  caps: { childCapRouted: number; leafCapMerged: number; totalCapOverflow: number; tokensCut: number };
 }
 
 /**

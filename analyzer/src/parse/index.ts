@@ -42,6 +42,9 @@ function makeEvent(
     continuation: undefined,
     unparsedReason: undefined,
     truncated: line.truncated === true ? true : undefined,
+    // Filled by the templates stage; declared here so every event keeps one shape.
+    template: undefined,
+    templateId: undefined,
   };
 }
 

@@ -57,8 +57,8 @@ export class Pipeline<In extends Located, Out> {
     return this.runFrom(0, batch as unknown[]) as Out[];
   }
 
-  /** Drain held-back items (end of input, or idle). */
-  flush(): Out[] {
+  /** Drain held-back items: everything (end of input, shutdown), or with `final` false what is due (idle). */
+  flush(final = true): Out[] {
     let carried: unknown[] = [];
     for (let i = 0; i < this.stages.length; i++) {
       carried = this.runStage(i, carried);
@@ -70,7 +70,7 @@ export class Pipeline<In extends Located, Out> {
           c.eventsOut++;
           carried.push(out);
           this.hop(out, undefined, stage.name, 'emit');
-        });
+        }, final);
         c.seconds += (performance.now() - t0) / 1000;
       }
     }
@@ -78,7 +78,15 @@ export class Pipeline<In extends Located, Out> {
   }
 
   stats(): StageStats[] {
-    return this.counters.map((c) => ({ ...c }));
+    return this.counters.map((c, i) => {
+      const d = this.stages[i]!.details?.();
+      return d ? { ...c, details: d } : { ...c };
+    });
+  }
+
+  /** Whether any stage still holds events after a flush (a time window, not yet due). */
+  holding(): boolean {
+    return this.stages.some((s) => (s.heldEvents?.() ?? 0) > 0);
   }
 
   traces(limit?: number): LineTrace[] {

@@ -5,8 +5,15 @@ export interface Stage<I, O> {
   readonly name: string;
   /** Handle one item; call `emit` for each output. A throw is recorded and the item moves on (dropped). */
   process(item: I, emit: (out: O) => void): void;
-  /** Emit anything held back (e.g. the event waiting for continuation lines). Called at idle and at end. */
-  flush?(emit: (out: O) => void): void;
+  /**
+   * Emit anything held back (e.g. the event waiting for continuation lines). Called at idle and at end;
+   * `final` is true at the end (shutdown), when a stage that holds events for a time window releases all.
+   */
+  flush?(emit: (out: O) => void, final?: boolean): void;
+  /** Events the stage holds across calls (0 when none): the service does not commit past held events. */
+  heldEvents?(): number;
+  /** Stage-specific counters for /stats (e.g. the reorder window's late events). */
+  details?(): Record<string, number>;
 }
 
 export type TraceStatus = 'emit' | 'drop' | 'error';
@@ -41,4 +48,5 @@ export interface StageStats {
   errors: number;
   /** Total seconds spent inside the stage. */
   seconds: number;
+  details?: Record<string, number>;
 }

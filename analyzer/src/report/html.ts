@@ -19,6 +19,7 @@ import { CLIENT_SCRIPT } from './html-client.ts';
 import { html, type Markup, raw } from './markup.ts';
 import { CATEGORY_COLOR, LEVEL_COLOR } from './palette.ts';
 import { anomalyMarkers, renderCriticalPerMinuteSvg, renderLevelMixSvg, SEV_COLOR } from './svg.ts';
+import { templateSection } from './templates-html.ts';
 import { formatDuration, formatOffset, utcClock, utcDateTime } from './time.ts';
 
 export interface HtmlReportOptions {
@@ -384,6 +385,7 @@ ${incidents.length > maxCards ? html`<p class="note">${num(incidents.length - ma
 </section>
 ${data.anomalies ? anomalySection(data.anomalies, opts.maxAnomalyRows ?? 200) : ''}
 ${openSignals(data.openSignals)}
+${data.templates ? templateSection(data.templates) : ''}
 ${breadcrumbTable(data, csvName)}
 <footer>crumbtrail · all times UTC · analysed ${num(data.summary.lines)} lines in ${formatDuration(data.summary.durationMs)} · generated ${when(data.generatedAt)}</footer>
 </main>

@@ -147,6 +147,17 @@ export function formatSummary(data: ReportData, opts: TimelineFormatOptions): st
         : `${sevs.map((s) => `SEV${s} ${num(a.bySev[s])}`).join(st.sep)}${sevs.length ? st.sep : ''}${base}`;
     row('anomalies', num(total), st.dim(detail));
   }
+  const t = data.templates;
+  if (t) {
+    const top = t.top[0];
+    row(
+      'templates',
+      num(t.templates),
+      st.dim(
+        `novel ${num(t.signalCounts.novel)}${st.sep}burst ${num(t.signalCounts.burst)}${top ? `${st.sep}largest: ${truncate(printable(top.template), 60, st.ellipsis)} (${num(top.count)})` : ''}`,
+      ),
+    );
+  }
   return out.join('\n');
 }
 
@@ -270,6 +281,23 @@ export function formatTimeline(data: ReportData, opts: TimelineFormatOptions): s
     lines.push(...pathTable(shown, origin, opts, width));
     if (shown.length < data.openSignals.length)
       lines.push(st.dim(`  ${st.ellipsis} ${num(data.openSignals.length - shown.length)} more`));
+    parts.push(lines.join('\n'));
+  }
+  const signals = data.templates?.signals ?? [];
+  if (signals.length > 0) {
+    const lines = [st.bold(`Template signals (why flagged): ${num(signals.length)}`)];
+    for (const s of signals.slice(0, 10)) {
+      const at = s.at === null ? '' : utcClock(s.at);
+      lines.push(
+        truncate(
+          `  ${at}  ${s.kind.padEnd(5)}  ${printable(s.component)}: ${printable(s.template)} — ${s.reason}`,
+          width,
+          st.ellipsis,
+        ),
+      );
+    }
+    if (signals.length > 10)
+      lines.push(st.dim(`  ${st.ellipsis} ${num(signals.length - 10)} more (report.html)`));
     parts.push(lines.join('\n'));
   }
   return `${parts.join('\n\n')}\n`;

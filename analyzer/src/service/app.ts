@@ -166,7 +166,7 @@ export class AnalyzerService {
     await this.tailer?.stop();
     for (let i = 0; this.busy > 0 && i < 1000 && this.now() < deadline; i++)
       await new Promise((r) => setTimeout(r, 10));
-    this.flushPipeline();
+    this.flushPipeline(true);
     this.incidentSink.finish?.();
     for (const o of this.observers) o.flush?.();
     await Promise.all(this.sinks.map((s) => s.flush(Math.max(0, deadline - this.now()))));
@@ -338,10 +338,11 @@ export class AnalyzerService {
     }
   }
 
-  private flushPipeline(): void {
+  private flushPipeline(final = false): void {
     if (!this.holding) return;
-    this.consume(this.pipeline.flush());
-    this.holding = false;
+    this.consume(this.pipeline.flush(final));
+    // The reorder window may still hold events that are not due: not quiet yet (no commit past them).
+    this.holding = this.pipeline.holding();
   }
 
   private applyBackpressure(): void {
