@@ -112,6 +112,7 @@ export async function analyze(
     breadcrumbs: table,
     breadcrumbsTotal,
     openSignals,
+    timeline: incidents.stats(),
   };
   if (found) data.anomalies = found;
   return data;

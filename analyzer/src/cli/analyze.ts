@@ -19,7 +19,10 @@ usage: npm run analyze -- <file…> [options]        (use - to read stdin)
 options:
   --out, -o DIR        write breadcrumbs.csv, critical.csv, report.html, critical-per-minute.svg (default: report)
   --rules FILE         breadcrumb rules (YAML/JSON); default analyzer/rules/default.yml
-  --lookback DURATION  how far before a failure its signals are searched (default 15m)
+  --lookback DURATION  how far before a failure unlinked signals are taken (default 15m)
+  --max-lookback DURATION
+                       how far back signals linked to a failure (same trace, entity, message family,
+                       component) may reach (default 6h)
   --merge DURATION     failures/alerts this soon after a failure join its incident (default 2m)
   --max-line-bytes N   cut longer lines there (default 1048576)
   --png                also render critical-per-minute.png (needs Chromium)
@@ -40,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string', short: 'o', default: 'report' },
       rules: { type: 'string' },
       lookback: { type: 'string', default: '15m' },
+      'max-lookback': { type: 'string', default: '6h' },
       merge: { type: 'string', default: '2m' },
       'max-line-bytes': { type: 'string', default: String(1024 * 1024) },
       png: { type: 'boolean', default: false },
@@ -57,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError(`no input file given\n\n${USAGE}`);
 
   const lookbackMs = durationFlag('--lookback', values.lookback);
+  const maxLookbackMs = durationFlag('--max-lookback', values['max-lookback']);
   const mergeMs = durationFlag('--merge', values.merge);
   const maxLineBytes = Number(values['max-line-bytes']);
   if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1024)
@@ -77,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
       : undefined;
   const data = await analyze(
     inputs,
-    { rules, timeline: { lookbackMs, mergeMs }, maxLineBytes, anomalies },
+    { rules, timeline: { lookbackMs, maxLookbackMs, mergeMs }, maxLineBytes, anomalies },
     { ...out.hooks(), onProgress: progress },
   );
   progress?.(-1, 0);
