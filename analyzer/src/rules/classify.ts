@@ -12,6 +12,9 @@ import {
 import type { Stage } from '../pipeline/stage.ts';
 import type { FieldCondition, Rule, RuleSet } from './schema.ts';
 
+/** Continuation lines a `stack_trace` condition looks at: a frame or a "Caused by" shows early. */
+const STACK_LINES = 20;
+
 export class Classifier {
   private readonly byLevel = new Map<Level, Rule[]>();
 
@@ -31,6 +34,7 @@ export class Classifier {
     for (const r of candidates) {
       if (r.componentMatcher && !r.componentMatcher.test(e.component)) continue;
       if (r.message && !r.message.test(e.message)) continue;
+      if (r.unless?.test(e.message)) continue;
       if (r.where && !r.where.every((c) => holds(c, e))) continue;
       return {
         event: e,
@@ -58,6 +62,11 @@ function fieldValue(e: LogEvent, field: string): unknown {
       return e.message;
     case 'trace_id':
       return e.traceId ?? e.fields.trace_id;
+    case 'stack_trace':
+      // The lines folded under the event (a stack trace, wrapped output), so rules can see them at any level.
+      return e.continuation && e.continuation.length > 0
+        ? e.continuation.slice(0, STACK_LINES).join('\n')
+        : (e.fields.stack_trace ?? e.fields['error.stack_trace']);
     default:
       return e.fields[field];
   }

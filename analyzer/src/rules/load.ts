@@ -32,7 +32,9 @@ const RULE_KEYS = new Set([
   'min_level',
   'component',
   'message',
+  'unless',
   'where',
+  'example',
 ]);
 const CONDITION = /^\s*([A-Za-z_@][\w.@-]*)\s*(<=|>=|==|!=|=~|<|>|exists)\s*(.*?)\s*$/;
 
@@ -138,6 +140,10 @@ function toRule(m: YAMLMap, i: number, fail: Fail): Rule {
   const message = m.get('message');
   if (message !== undefined)
     rule.message = compile(String(message), node('message'), `${where}: 'message'`, fail);
+  const example = m.get('example');
+  if (example !== undefined) rule.examples = asList(example).map(String);
+  const unless = m.get('unless');
+  if (unless !== undefined) rule.unless = compile(String(unless), node('unless'), `${where}: 'unless'`, fail);
   const conds = m.get('where');
   if (conds !== undefined) {
     const condNode = m.get('where', true);

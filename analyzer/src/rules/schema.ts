@@ -26,8 +26,12 @@ export interface Rule {
   componentMatcher?: RegExp;
   /** Case-insensitive regular expression on the message. */
   message?: RegExp;
+  /** The rule does not apply when the message matches this (negations, benign contexts: "no change required"). */
+  unless?: RegExp;
   /** All must hold. */
   where?: FieldCondition[];
+  /** Log lines the rule is meant to match (documentation, checked by the tests). */
+  examples?: string[];
 }
 
 export interface RuleSet {
