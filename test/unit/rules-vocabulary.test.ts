@@ -170,3 +170,22 @@ describe('`unless` and stack_trace conditions', () => {
     assert.equal(r.classify(line('INFO', 'x', 'done')), null);
   });
 });
+
+describe('structured loggers: the error beside the message counts', () => {
+  test('"session write failed" with error="OOM command not allowed…" is the cache out of memory', () => {
+    const e = event(
+      '{"timestamp":"2026-12-04T18:42:22Z","level":"error","service":"session-store","message":"session write failed","error":"OOM command not allowed when used memory > \'maxmemory\'."}',
+    );
+    assert.equal(c.classify(e)?.ruleId, 'out-of-memory');
+  });
+  test('pressure before the failure: memory high, pool nearly exhausted', () => {
+    assert.equal(
+      c.classify(line('WARN', 'session-store', 'redis memory high ratio=0.73'))?.category,
+      'stress',
+    );
+    assert.equal(
+      c.classify(line('WARN', 'orders-api', 'connection pool nearly exhausted'))?.category,
+      'stress',
+    );
+  });
+});

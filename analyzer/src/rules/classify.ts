@@ -31,10 +31,12 @@ export class Classifier {
     if (e.format === 'unparsed') return null;
     const candidates = this.byLevel.get(e.level);
     if (candidates === undefined || candidates.length === 0) return null;
+    let text: string | null = null;
     for (const r of candidates) {
       if (r.componentMatcher && !r.componentMatcher.test(e.component)) continue;
-      if (r.message && !r.message.test(e.message)) continue;
-      if (r.unless?.test(e.message)) continue;
+      if (r.message || r.unless) text ??= messageText(e);
+      if (r.message && !r.message.test(text!)) continue;
+      if (r.unless?.test(text!)) continue;
       if (r.where && !r.where.every((c) => holds(c, e))) continue;
       return {
         event: e,
@@ -46,6 +48,27 @@ export class Classifier {
     }
     return null;
   }
+}
+
+/** Fields where structured loggers put the error itself ("session write failed" + error="OOM command not allowed…"). */
+const ERROR_FIELDS = [
+  'error',
+  'error.message',
+  'err.message',
+  'exception',
+  'exc_info',
+  'error.type',
+  'err.type',
+];
+
+/** What message rules read: the message, then any error text the logger put beside it. */
+function messageText(e: LogEvent): string {
+  let text = e.message;
+  for (const f of ERROR_FIELDS) {
+    const v = e.fields[f];
+    if (typeof v === 'string' && v !== '' && !text.includes(v)) text += ` ${v}`;
+  }
+  return text;
 }
 
 function levelAllowed(r: Rule, level: Level): boolean {
