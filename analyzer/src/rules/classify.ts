@@ -10,31 +10,58 @@ import {
   type LogEvent,
 } from '../core/types.ts';
 import type { Stage } from '../pipeline/stage.ts';
+import { LiteralGate, requiredLiterals } from './prefilter.ts';
 import type { FieldCondition, Rule, RuleSet } from './schema.ts';
 
 /** Continuation lines a `stack_trace` condition looks at: a frame or a "Caused by" shows early. */
 const STACK_LINES = 20;
 
+/** One level's rules, in priority order, with the literal gate over their message patterns. */
+interface LevelRules {
+  rules: Rule[];
+  gate: LiteralGate;
+  /** 1 where a rule's message regex can be skipped unless the gate saw one of its literals. */
+  gated: Uint8Array;
+  /** Scratch: the rules whose literals occur in the current line. */
+  hits: Uint8Array;
+}
+
 export class Classifier {
-  private readonly byLevel = new Map<Level, Rule[]>();
+  private readonly byLevel = new Map<Level, LevelRules>();
 
   constructor(readonly rules: RuleSet) {
-    for (const level of LEVELS)
-      this.byLevel.set(
-        level,
-        rules.rules.filter((r) => levelAllowed(r, level)),
-      );
+    const literals = new Map<Rule, string[] | null>(
+      rules.rules.map((r) => [r, r.message ? requiredLiterals(patternSource(r.message)) : null]),
+    );
+    for (const level of LEVELS) {
+      const list = rules.rules.filter((r) => levelAllowed(r, level));
+      const lits = list.map((r) => literals.get(r) ?? null);
+      this.byLevel.set(level, {
+        rules: list,
+        gate: new LiteralGate(lits),
+        gated: Uint8Array.from(lits, (l) => (l === null ? 0 : 1)),
+        hits: new Uint8Array(list.length),
+      });
+    }
   }
 
   /** First matching rule wins; null when none matches. Unparsed lines are never breadcrumbs. */
   classify(e: LogEvent): Breadcrumb | null {
     if (e.format === 'unparsed') return null;
-    const candidates = this.byLevel.get(e.level);
-    if (candidates === undefined || candidates.length === 0) return null;
+    const bucket = this.byLevel.get(e.level);
+    if (bucket === undefined || bucket.rules.length === 0) return null;
+    const { rules, gated, hits } = bucket;
     let text: string | null = null;
-    for (const r of candidates) {
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i]!;
       if (r.componentMatcher && !r.componentMatcher.test(e.component)) continue;
-      if (r.message || r.unless) text ??= messageText(e);
+      if (r.message || r.unless) {
+        if (text === null) {
+          text = messageText(e);
+          bucket.gate.scan(text, hits);
+        }
+        if (r.message && gated[i] === 1 && hits[i] === 0) continue;
+      }
       if (r.message && !r.message.test(text!)) continue;
       if (r.unless?.test(text!)) continue;
       if (r.where && !r.where.every((c) => holds(c, e))) continue;
@@ -69,6 +96,12 @@ function messageText(e: LogEvent): string {
     if (typeof v === 'string' && v !== '' && !text.includes(v)) text += ` ${v}`;
   }
   return text;
+}
+
+/** The pattern text of a compiled message matcher (RegExp or a linear-time engine's equivalent). */
+function patternSource(m: unknown): string {
+  const src = (m as { source?: unknown }).source;
+  return typeof src === 'string' ? src : '';
 }
 
 function levelAllowed(r: Rule, level: Level): boolean {
