@@ -189,3 +189,15 @@ describe('structured loggers: the error beside the message counts', () => {
     );
   });
 });
+
+describe('negations held in fields', () => {
+  test('`"message":"configuration reloaded","changed":false` is not a change; with changes it is', () => {
+    const at = '"timestamp":"2026-12-04T09:31:05.877Z","level":"info"';
+    const same = event(`{${at},"component":"http","message":"configuration reloaded","changed":false}`);
+    assert.equal(c.classify(same), null);
+    const changed = event(
+      `{${at},"component":"pricecache","message":"configuration reloaded","max_entries":0}`,
+    );
+    assert.equal(c.classify(changed)?.category, 'trigger');
+  });
+});

@@ -64,7 +64,13 @@ describe('eval:incidents scoring', () => {
 
   test('a broken scenario file names the file and the key', () => {
     const d = mkdirp(join(dir, 'bad'));
-    writeFileSync(join(d, 'scenario.json'), JSON.stringify({ name: 'bad', domain: 'x', files: ['nope.log'] }));
-    assert.throws(() => loadScenario(d), (e: unknown) => e instanceof ScenarioError && /expected/.test(String(e)));
+    writeFileSync(
+      join(d, 'scenario.json'),
+      JSON.stringify({ name: 'bad', domain: 'x', files: ['nope.log'] }),
+    );
+    assert.throws(
+      () => loadScenario(d),
+      (e: unknown) => e instanceof ScenarioError && /expected/.test(String(e)),
+    );
   });
 });

@@ -63,7 +63,7 @@ export class Classifier {
         if (r.message && gated[i] === 1 && hits[i] === 0) continue;
       }
       if (r.message && !r.message.test(text!)) continue;
-      if (r.unless?.test(text!)) continue;
+      if (r.unless?.test(withFields(text!, e))) continue;
       if (r.where && !r.where.every((c) => holds(c, e))) continue;
       return {
         event: e,
@@ -102,6 +102,19 @@ function messageText(e: LogEvent): string {
 function patternSource(m: unknown): string {
   const src = (m as { source?: unknown }).source;
   return typeof src === 'string' ? src : '';
+}
+
+/**
+ * What `unless` reads: the message text plus the event's fields as ` key=value`, so a negation held in a field
+ * (`msg="configuration reloaded" changed=false`) counts. Built only after a rule's message matched (rare).
+ */
+function withFields(text: string, e: LogEvent): string {
+  let out = text;
+  for (const k in e.fields) {
+    const v = e.fields[k];
+    if (v !== null && typeof v !== 'object' && !text.includes(`${k}=`)) out += ` ${k}=${String(v)}`;
+  }
+  return out;
 }
 
 function levelAllowed(r: Rule, level: Level): boolean {

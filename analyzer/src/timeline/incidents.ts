@@ -5,7 +5,7 @@
 // recurring later joins it too, so a crash loop is one incident, not one per crash. Memory is bounded: signals
 // older than the longest look-back settle as "open", and an incident is force-closed past an age or size limit.
 import type { Breadcrumb, Category, Incident, TimelineStats } from '../core/types.ts';
-import { type LinkKeys, linkKeys } from './links.ts';
+import { type LinkKeys, linkKeys, placeOf } from './links.ts';
 
 export interface TimelineOptions {
   /** How far before a failure *unlinked* signals may still belong to it. Default 15 minutes. */
@@ -209,31 +209,45 @@ export class IncidentBuilder {
   ): { trail: Pending[]; responsible: string | null } {
     const o = this.o;
     const earliestWith = new Map<string, number>();
+    const latestWith = new Map<string, number>();
     const note = (k: LinkKeys, at: number): void => {
       for (const x of k.strong) earliestWith.set(x, at);
-      for (const x of k.weak) earliestWith.set(x, at);
+      for (const x of k.weak) {
+        earliestWith.set(x, at);
+        if (!latestWith.has(x)) latestWith.set(x, at);
+      }
       earliestWith.set(k.family, at);
     };
     note(failureKeys, t);
     let earliest = t;
+    // Unlinked signals may join only within lookbackMs of the earliest *linked* signal: noise alone cannot
+    // stretch a trail, but a trail that linked signals carried back takes the signals packed around them.
+    let anchor = t;
     let responsible: string | null = null;
     const taken: number[] = [];
     for (let i = this.window.length - 1; i >= this.head; i--) {
       const p = this.window[i]!;
       if (p.t <= after || t - p.t > o.maxLookbackMs) break;
       const linked = this.linked(p, earliestWith);
-      const close = earliest - p.t <= o.unlinkedGapMs && t - p.t <= o.lookbackMs;
+      const close = earliest - p.t <= o.unlinkedGapMs && anchor - p.t <= o.lookbackMs;
       if (!linked && !close) continue;
       taken.push(i);
       note(p.keys, p.t);
       if (p.t < earliest) earliest = p.t;
-      if (linked) responsible = p.b.event.component;
+      if (linked) {
+        responsible = placeOf(p.b.event);
+        if (p.t < anchor) anchor = p.t;
+      }
     }
-    // Signals passed over on the way back, but linked to something that joined the trail before them.
+    // Signals passed over on the way back but tied to the trail: sharing a trace, entity or message family with
+    // it, or lying between two of its signals from the same component.
     if (taken.length > 0) {
       const marked = new Set(taken);
-      for (let i = taken[taken.length - 1]!; i < this.window.length; i++)
-        if (!marked.has(i) && sharesKey(this.window[i]!.keys, earliestWith)) marked.add(i);
+      for (let i = taken[taken.length - 1]!; i < this.window.length; i++) {
+        if (marked.has(i)) continue;
+        const p = this.window[i]!;
+        if (sharesKey(p.keys, earliestWith) || between(p, earliestWith, latestWith)) marked.add(i);
+      }
       taken.length = 0;
       taken.push(...marked);
       taken.sort((a, b) => a - b);
@@ -328,7 +342,7 @@ export class IncidentBuilder {
     };
     for (const k of keys.strong) add(k);
     add(keys.family);
-    if (b.event.component !== '') add(`c:${b.event.component.toLowerCase()}`);
+    add(`c:${placeOf(b.event).toLowerCase()}`);
   }
 
   private makeIncident(path: Breadcrumb[], failure: Breadcrumb, responsible: string | null): Incident {
@@ -412,6 +426,17 @@ function recurs(open: OpenIncident, keys: LinkKeys): boolean {
   return false;
 }
 
+/** From a component with trail signals both before and after it. */
+function between(p: Pending, earliestWith: Map<string, number>, latestWith: Map<string, number>): boolean {
+  for (const k of p.keys.weak) {
+    if (!k.startsWith('c:')) continue;
+    const first = earliestWith.get(k);
+    const last = latestWith.get(k);
+    if (first !== undefined && last !== undefined && first < p.t && p.t < last) return true;
+  }
+  return false;
+}
+
 /** Shares a trace, entity or message family with the trail (the component alone is too weak a tie here). */
 function sharesKey(keys: LinkKeys, on: Map<string, number>): boolean {
   if (on.has(keys.family)) return true;
@@ -427,7 +452,7 @@ function recompute(inc: Incident): void {
   const firstAt = first.event.timestamp;
   inc.firstSignal = first;
   inc.leadTimeMs = failAt !== null && firstAt !== null ? Math.max(0, failAt - firstAt) : 0;
-  inc.responsible = first.event.component;
+  inc.responsible = placeOf(first.event);
   const components: string[] = [];
   const counts: Partial<Record<Category, number>> = {};
   const escalation: Breadcrumb[] = [];

@@ -52,10 +52,22 @@ export function linkKeys(e: LogEvent): LinkKeys {
   }
   const msg = e.message.length > 4096 ? e.message.slice(0, 4096) : e.message;
   for (const m of msg.matchAll(ENTITY_TOKEN)) add(strong, `v:${m[0].toLowerCase()}`);
-  if (e.component !== '') add(weak, `c:${e.component.toLowerCase()}`);
+  const place = placeOf(e).toLowerCase();
+  if (place !== '') add(weak, `c:${place}`);
   const tid = (e as MaybeTemplated).templateId;
-  const family = `f:${e.component.toLowerCase()}:${tid !== undefined ? `#${tid}` : messageFamily(msg)}`;
+  const family = `f:${place}:${tid !== undefined ? `#${tid}` : messageFamily(msg)}`;
   return { strong, family, weak };
+}
+
+/**
+ * Where an event comes from: its component, or for formats that name none (PostgreSQL's stderr log) the file it
+ * was read from, without directory and extension ("postgresql.log" → "postgresql").
+ */
+export function placeOf(e: LogEvent): string {
+  if (e.component !== '') return e.component;
+  const base = e.source.slice(e.source.lastIndexOf('/') + 1);
+  const dot = base.indexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base === '-' ? '' : base;
 }
 
 /**
