@@ -34,7 +34,8 @@ describe('literal pre-filter', () => {
       if (lits === null) continue;
       const gate = new LiteralGate([lits]);
       const hits = new Uint8Array(1);
-      for (const ex of r.examples) {
+      // A rule with `after:` documents the run before it too: only its last example is its own line.
+      for (const ex of r.after ? r.examples.slice(-1) : r.examples) {
         gate.scan(ex, hits);
         assert.equal(hits[0], 1, `${r.id}: ${ex}`);
       }

@@ -28,6 +28,20 @@ describe('every default rule documents an example line, and matches it', () => {
   for (const r of rules.rules) {
     test(r.id, () => {
       assert.ok(r.examples && r.examples.length > 0, `rule '${r.id}' has an example`);
+      if (r.after) {
+        // A rule that applies only after a run of other breadcrumbs: its examples are that run, then the line.
+        const fresh = new Classifier(rules);
+        const last = r.examples[r.examples.length - 1]!;
+        for (const ex of r.examples.slice(0, -1))
+          assert.equal(fresh.classify(event(ex))?.category, r.after.category);
+        assert.equal(fresh.classify(event(last))?.ruleId, r.id, last);
+        assert.notEqual(
+          new Classifier(rules).classify(event(last))?.ruleId,
+          r.id,
+          'not without the run before',
+        );
+        return;
+      }
       for (const ex of r.examples) assert.equal(c.classify(event(ex))?.ruleId, r.id, ex);
     });
   }
@@ -187,6 +201,16 @@ describe('structured loggers: the error beside the message counts', () => {
       c.classify(line('WARN', 'orders-api', 'connection pool nearly exhausted'))?.category,
       'stress',
     );
+  });
+});
+
+describe('formats without levels', () => {
+  test('a line without a level (traditional syslog files) is still judged by its content', () => {
+    const e = event(
+      '{"timestamp":"2026-12-04T18:43:02Z","service":"sshd","message":"Invalid user admin from 203.0.113.77 port 41022"}',
+    );
+    assert.equal(e.level, 'UNKNOWN');
+    assert.equal(c.classify(e)?.ruleId, 'break-in-attempt');
   });
 });
 

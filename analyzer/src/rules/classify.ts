@@ -3,6 +3,7 @@
 import {
   type Breadcrumb,
   CATEGORY_SYMBOL,
+  type Category,
   type ClassifiedEvent,
   LEVEL_RANK,
   LEVELS,
@@ -10,6 +11,8 @@ import {
   type LogEvent,
 } from '../core/types.ts';
 import type { Stage } from '../pipeline/stage.ts';
+import { linkKeys } from '../timeline/links.ts';
+import { EntityMemory } from './entity-memory.ts';
 import { LiteralGate, requiredLiterals } from './prefilter.ts';
 import type { FieldCondition, Rule, RuleSet } from './schema.ts';
 
@@ -28,8 +31,18 @@ interface LevelRules {
 
 export class Classifier {
   private readonly byLevel = new Map<Level, LevelRules>();
+  /** Categories some rule's `after:` counts, with the longest window asked for. */
+  private readonly tracked = new Map<Category, number>();
+  private readonly memory = new EntityMemory();
+  private lastTime = 0;
 
   constructor(readonly rules: RuleSet) {
+    for (const r of rules.rules)
+      if (r.after)
+        this.tracked.set(
+          r.after.category,
+          Math.max(this.tracked.get(r.after.category) ?? 0, r.after.withinMs),
+        );
     const literals = new Map<Rule, string[] | null>(
       rules.rules.map((r) => [r, r.message ? requiredLiterals(patternSource(r.message)) : null]),
     );
@@ -65,6 +78,8 @@ export class Classifier {
       if (r.message && !r.message.test(text!)) continue;
       if (r.unless?.test(withFields(text!, e))) continue;
       if (r.where && !r.where.every((c) => holds(c, e))) continue;
+      if (r.after && !this.followsRun(r.after, e)) continue;
+      this.remember(r.category, e);
       return {
         event: e,
         category: r.category,
@@ -74,6 +89,26 @@ export class Classifier {
       };
     }
     return null;
+  }
+
+  /** Entries the `after:` memory dropped to stay bounded. */
+  get entityMemoryEvicted(): number {
+    return this.memory.evicted;
+  }
+
+  private timeOf(e: LogEvent): number {
+    if (e.timestamp !== null && e.timestamp > this.lastTime) this.lastTime = e.timestamp;
+    return e.timestamp ?? this.lastTime;
+  }
+
+  private followsRun(after: NonNullable<Rule['after']>, e: LogEvent): boolean {
+    const n = this.memory.count(after.category, linkKeys(e).strong, this.timeOf(e), after.withinMs);
+    return n >= after.count;
+  }
+
+  private remember(category: Category, e: LogEvent): void {
+    const within = this.tracked.get(category);
+    if (within !== undefined) this.memory.record(category, linkKeys(e).strong, this.timeOf(e), within);
   }
 }
 
@@ -118,6 +153,8 @@ function withFields(text: string, e: LogEvent): string {
 }
 
 function levelAllowed(r: Rule, level: Level): boolean {
+  // A format without levels (traditional syslog files): the content decides, for rules that read content.
+  if (level === 'UNKNOWN') return !r.levels && (r.message !== undefined || r.where !== undefined);
   if (r.levels && !r.levels.includes(level)) return false;
   if (r.minLevel && LEVEL_RANK[level] < LEVEL_RANK[r.minLevel]) return false;
   return true;
