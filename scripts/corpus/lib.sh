@@ -4,8 +4,9 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-REAL_DIR="$REPO_ROOT/test/fixtures/real"
-INCIDENTS_DIR="$REPO_ROOT/test/fixtures/incidents"
+# Overridable so a changed generator can be tried without touching the committed fixtures.
+REAL_DIR="${CORPUS_REAL_DIR:-$REPO_ROOT/test/fixtures/real}"
+INCIDENTS_DIR="${CORPUS_INCIDENTS_DIR:-$REPO_ROOT/test/fixtures/incidents}"
 
 # A free TCP port on 127.0.0.1 (the kernel picks it; tiny race accepted for a generator).
 free_port() {
@@ -87,3 +88,29 @@ write_nginx_conf() {
   }
 EOF
 }
+
+# PostgreSQL 15: a throw-away cluster in $1/data (initdb as `postgres`, password auth on 127.0.0.1, trust on
+# the socket in $1), listening on 127.0.0.1:$2, logging_collector writing $1/log/postgresql.log with the
+# default prefix. Extra postgresql.conf lines come on stdin; further initdb options follow $2.
+PG_BIN=/usr/lib/postgresql/15/bin
+as_pg() { runuser -u postgres -- "$@"; }
+pg_init() {
+  local work="$1" port="$2"
+  shift 2
+  chown postgres: "$work"
+  echo 'postgres-pw' >"$work/pwfile" && chown postgres: "$work/pwfile"
+  as_pg "$PG_BIN/initdb" -D "$work/data" -U postgres --pwfile="$work/pwfile" --auth-local=trust \
+    --auth-host=scram-sha-256 "$@" >/dev/null
+  {
+    echo "listen_addresses = '127.0.0.1'"
+    echo "port = $port"
+    echo "unix_socket_directories = '$work'"
+    echo "logging_collector = on"
+    echo "log_directory = '$work/log'"
+    echo "log_filename = 'postgresql.log'"
+    cat
+  } >>"$work/data/postgresql.conf"
+  as_pg "$PG_BIN/pg_ctl" -D "$work/data" -w -l "$work/pg_ctl.log" start >/dev/null
+}
+# Stop the cluster in $1 (mode $2: fast or immediate), quietly if it is already down.
+pg_stop() { as_pg "$PG_BIN/pg_ctl" -D "$1/data" -w -m "${2:-fast}" stop >/dev/null 2>&1 || true; }

@@ -7,28 +7,14 @@
 # Writes test/fixtures/real/postgresql/{postgresql.log,postgresql.csv,postgresql.json}.
 source "$(dirname "$0")/lib.sh"
 
-BIN=/usr/lib/postgresql/15/bin
 work="$(mktemp -d /tmp/corpus-pg.XXXXXX)"
-chown postgres: "$work"
 chmod 755 "$work"
 port="$(free_port)"
-as_pg() { runuser -u postgres -- "$@"; }
-
-echo 'postgres-pw' >"$work/pwfile"
-chown postgres: "$work/pwfile"
-as_pg "$BIN/initdb" -D "$work/data" -U postgres --pwfile="$work/pwfile" --auth-local=trust \
-  --auth-host=scram-sha-256 >/dev/null
-cat >>"$work/data/postgresql.conf" <<EOF
-listen_addresses = '127.0.0.1'
-port = $port
-unix_socket_directories = '$work'
+trap 'pg_stop "$work" immediate' EXIT
+pg_init "$work" "$port" <<'EOF'
 max_connections = 8
-logging_collector = on
 log_destination = 'stderr,csvlog,jsonlog'
-log_directory = '$work/log'
-log_filename = 'postgresql.log'
 EOF
-as_pg "$BIN/pg_ctl" -D "$work/data" -w -l "$work/pg_ctl.log" start >/dev/null
 
 psql_su() { as_pg psql -X -q -h "$work" -p "$port" -U postgres "$@"; }
 psql_app() { PGPASSWORD="${PW:-app-pw}" psql -X -q -h 127.0.0.1 -p "$port" -U app "$@"; }
@@ -92,7 +78,8 @@ wait_for_count "$work/log/postgresql.log" 'database system is ready to accept co
 sleep 0.5
 psql_app -d shop -c 'SELECT count(*) FROM accounts' >/dev/null
 
-as_pg "$BIN/pg_ctl" -D "$work/data" -w -m fast stop >/dev/null
+pg_stop "$work" fast
+trap - EXIT
 
 out="$REAL_DIR/postgresql"
 trim_log "$work/log/postgresql.log" "$out/postgresql.log"

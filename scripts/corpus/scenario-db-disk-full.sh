@@ -8,35 +8,23 @@
 source "$(dirname "$0")/lib.sh"
 
 : "${CORPUS_PY:=/tmp/corpus-deps/py}"
-BIN=/usr/lib/postgresql/15/bin
 work="$(mktemp -d /tmp/corpus-pgfull.XXXXXX)"
 chmod 755 "$work"
 mkdir -p "$work/wal"
 mount -t tmpfs -o size=64m,mode=700 tmpfs "$work/wal"
 chown postgres: "$work" "$work/wal"
 port="$(free_port)"
-as_pg() { runuser -u postgres -- "$@"; }
 cleanup() {
-  as_pg "$BIN/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
+  pg_stop "$work" immediate
   umount "$work/wal" 2>/dev/null || true
 }
 trap cleanup EXIT
 
-echo 'postgres-pw' >"$work/pwfile" && chown postgres: "$work/pwfile"
-as_pg "$BIN/initdb" -D "$work/data" --waldir="$work/wal/pg_wal" -U postgres --pwfile="$work/pwfile" \
-  --auth-local=trust --auth-host=scram-sha-256 >/dev/null
-cat >>"$work/data/postgresql.conf" <<EOF
-listen_addresses = '127.0.0.1'
-port = $port
-unix_socket_directories = '$work'
-logging_collector = on
-log_directory = '$work/log'
-log_filename = 'postgresql.log'
+pg_init "$work" "$port" --waldir="$work/wal/pg_wal" <<'EOF'
 wal_level = replica
 archive_mode = on
 archive_command = 'cp %p /mnt/wal-archive/%f'
 EOF
-as_pg "$BIN/pg_ctl" -D "$work/data" -w -l "$work/pg_ctl.log" start >/dev/null
 as_pg psql -X -q -h "$work" -p "$port" -U postgres -d postgres <<'SQL'
 CREATE ROLE writer LOGIN PASSWORD 'writer-pw';
 CREATE DATABASE orders OWNER writer;
