@@ -342,7 +342,6 @@ export class IncidentBuilder {
     };
     for (const k of keys.strong) add(k);
     add(keys.family);
-    add(`c:${placeOf(b.event).toLowerCase()}`);
   }
 
   private makeIncident(path: Breadcrumb[], failure: Breadcrumb, responsible: string | null): Incident {
@@ -418,11 +417,13 @@ export class IncidentBuilder {
   }
 }
 
-/** A failure sharing a component, message family or entity with the open incident's failures. */
+/**
+ * A failure sharing a message family or an entity with the open incident's failures: the same crash again. The
+ * component alone is not enough: one database's deadlock and, minutes later, its OOM kill are two incidents.
+ */
 function recurs(open: OpenIncident, keys: LinkKeys): boolean {
   if (open.failureKeys.has(keys.family)) return true;
   for (const k of keys.strong) if (open.failureKeys.has(k)) return true;
-  for (const k of keys.weak) if (k.startsWith('c:') && open.failureKeys.has(k)) return true;
   return false;
 }
 

@@ -6,7 +6,7 @@ import type { Breadcrumb, Incident, ReportData } from '../../core/types.ts';
 import { formatDuration } from '../../report/time.ts';
 import type { RuleSet } from '../../rules/schema.ts';
 import type { TimelineOptions } from '../incidents.ts';
-import type { LineRef, Scenario } from './scenario.ts';
+import type { ExpectedIncident, LineRef, Scenario } from './scenario.ts';
 
 export interface FoundRef {
   file: string;
@@ -15,6 +15,7 @@ export interface FoundRef {
 }
 
 export interface ScenarioResult {
+  /** The scenario's name; `name#2` for its second expected incident and so on. */
   name: string;
   domain: string;
   produced: string;
@@ -39,6 +40,8 @@ export interface ScenarioResult {
 
 export interface EvaluationTotals {
   scenarios: number;
+  /** Expected incidents judged (a scenario with two incidents counts twice). */
+  judged: number;
   domains: number;
   incidentCountExact: number;
   incidentsFound: number;
@@ -70,14 +73,22 @@ export async function evaluateScenarios(scenarios: Scenario[], opts: EvaluateOpt
       s.files.map((f) => ({ path: join(s.dir, f) })),
       { rules: opts.rules, timeline: opts.timeline },
     );
-    results.push(score(s, data));
+    results.push(...scoreAll(s, data));
   }
   return { results, totals: totalsOf(results) };
 }
 
-/** Compare one analysis with its scenario's answer. */
-export function score(s: Scenario, data: ReportData): ScenarioResult {
-  const x = s.expected;
+/** One row per expected incident (the scenario's incident count is judged on its first row). */
+export function scoreAll(s: Scenario, data: ReportData): ScenarioResult[] {
+  return s.expectedAll.map((x, i) => {
+    const r = score(s, data, x);
+    if (i > 0) r.name = `${s.name}#${i + 1}`;
+    return r;
+  });
+}
+
+/** Compare one analysis with one expected incident of its scenario (default: the main one). */
+export function score(s: Scenario, data: ReportData, x: ExpectedIncident = s.expected): ScenarioResult {
   const inc = pick(data.incidents, x.failure);
   const events = data.summary.events;
   const result: ScenarioResult = {
@@ -86,7 +97,7 @@ export function score(s: Scenario, data: ReportData): ScenarioResult {
     produced: s.produced,
     parsedShare: events === 0 ? 0 : (events - data.summary.byFormat.unparsed) / events,
     incidentsFound: data.incidents.length,
-    incidentsExpected: x.incidents,
+    incidentsExpected: s.expected.incidents,
     matched: inc !== null,
     firstSignal: inc ? ref(inc.firstSignal) : null,
     failure: inc ? ref(inc.failure) : null,
@@ -136,12 +147,14 @@ function totalsOf(results: ScenarioResult[]): EvaluationTotals {
     .filter((e): e is number => e !== null)
     .sort((a, b) => a - b);
   const count = (f: (r: ScenarioResult) => boolean) => results.filter(f).length;
+  const firsts = results.filter((r) => !r.name.includes('#'));
   return {
-    scenarios: results.length,
+    scenarios: firsts.length,
+    judged: results.length,
     domains: new Set(results.map((r) => r.domain)).size,
-    incidentCountExact: count((r) => r.incidentsFound === r.incidentsExpected),
-    incidentsFound: results.reduce((n, r) => n + r.incidentsFound, 0),
-    incidentsExpected: results.reduce((n, r) => n + r.incidentsExpected, 0),
+    incidentCountExact: firsts.filter((r) => r.incidentsFound === r.incidentsExpected).length,
+    incidentsFound: firsts.reduce((n, r) => n + r.incidentsFound, 0),
+    incidentsExpected: firsts.reduce((n, r) => n + r.incidentsExpected, 0),
     firstSignalCorrect: count((r) => r.firstSignalCorrect),
     failureCorrect: count((r) => r.failureCorrect),
     responsibleCorrect: count((r) => r.responsibleCorrect),
@@ -154,7 +167,9 @@ function totalsOf(results: ScenarioResult[]): EvaluationTotals {
 /** The evaluation as a plain-text table: one row per scenario, then the totals. */
 export function formatEvaluation(ev: Evaluation): string {
   const mark = (ok: boolean) => (ok ? 'yes' : 'NO ');
-  const at = (r: FoundRef | null) => (r ? `${r.file}:${r.line}` : '-');
+  // Container log names run to 150 characters: keep their start and end.
+  const short = (f: string) => (f.length > 28 ? `${f.slice(0, 14)}…${f.slice(-13)}` : f);
+  const at = (r: FoundRef | null) => (r ? `${short(r.file)}:${r.line}` : '-');
   const dur = (ms: number | null) => (ms === null ? '-' : ms === 0 ? '0s' : formatDuration(ms));
   const rows: string[][] = [
     [
@@ -175,7 +190,7 @@ export function formatEvaluation(ev: Evaluation): string {
       r.name,
       r.domain,
       `${Math.round(r.parsedShare * 100)}%`,
-      `${r.incidentsFound}/${r.incidentsExpected}`,
+      r.name.includes('#') ? '' : `${r.incidentsFound}/${r.incidentsExpected}`,
       `${mark(r.firstSignalCorrect)} ${at(r.firstSignal)}`,
       `${mark(r.failureCorrect)} ${at(r.failure)}`,
       dur(r.leadTimeMs),
@@ -195,8 +210,8 @@ export function formatEvaluation(ev: Evaluation): string {
   lines.push(
     '',
     `${t.scenarios} scenarios in ${t.domains} domains: incident count exact ${t.incidentCountExact}/${t.scenarios} ` +
-      `(found ${t.incidentsFound}, expected ${t.incidentsExpected}); first signal ${t.firstSignalCorrect}/${t.scenarios}; ` +
-      `failure ${t.failureCorrect}/${t.scenarios}; responsible ${t.responsibleCorrect}/${t.scenarios}; ` +
+      `(found ${t.incidentsFound}, expected ${t.incidentsExpected}); of ${t.judged} expected incidents: first signal ${t.firstSignalCorrect}/${t.judged}, ` +
+      `failure ${t.failureCorrect}/${t.judged}, responsible ${t.responsibleCorrect}/${t.judged}, ` +
       `missed ${t.missed}; lead-time error median ${dur(t.medianLeadErrorMs)}, mean ${dur(t.meanLeadErrorMs === null ? null : Math.round(t.meanLeadErrorMs))}`,
   );
   return lines.join('\n');

@@ -12,6 +12,14 @@ export interface LineRef {
   timestamp: string;
 }
 
+/** One incident as the operator draws it. */
+export interface ExpectedIncident {
+  firstSignal: LineRef;
+  failure: LineRef;
+  leadTimeMs: number;
+  responsible: string;
+}
+
 export interface Scenario {
   name: string;
   domain: string;
@@ -19,13 +27,9 @@ export interface Scenario {
   files: string[];
   /** 'real' (programs run here), 'mixed' or 'written' (from documented messages). */
   produced: string;
-  expected: {
-    incidents: number;
-    firstSignal: LineRef;
-    failure: LineRef;
-    leadTimeMs: number;
-    responsible: string;
-  };
+  expected: ExpectedIncident & { incidents: number };
+  /** Every incident, in time order, when there is more than one (else just `expected`). */
+  expectedAll: ExpectedIncident[];
   story: string;
   /** Where the scenario lives. */
   dir: string;
@@ -77,21 +81,30 @@ export function loadScenario(dir: string): Scenario {
   };
   if (!Array.isArray(o.files) || o.files.length === 0) fail("'files' must list the scenario's log files");
   const e = (o.expected ?? fail("'expected' is missing")) as Record<string, unknown>;
+  const incident = (v: unknown, key: string): ExpectedIncident => {
+    const x = (v ?? {}) as Record<string, unknown>;
+    return {
+      firstSignal: ref(x.firstSignal, `${key}.firstSignal`),
+      failure: ref(x.failure, `${key}.failure`),
+      leadTimeMs: num(x.leadTimeMs, `${key}.leadTimeMs`),
+      responsible: str(x.responsible, `${key}.responsible`),
+    };
+  };
+  if (o.expectedAll !== undefined && !Array.isArray(o.expectedAll))
+    fail("'expectedAll' must be a list of incidents like 'expected'");
   const s: Scenario = {
     name: str(o.name, 'name'),
     domain: str(o.domain, 'domain'),
     files: (o.files as unknown[]).map((f, i) => str(f, `files[${i}]`)),
     produced: str(o.produced, 'produced'),
-    expected: {
-      incidents: num(e.incidents, 'expected.incidents'),
-      firstSignal: ref(e.firstSignal, 'expected.firstSignal'),
-      failure: ref(e.failure, 'expected.failure'),
-      leadTimeMs: num(e.leadTimeMs, 'expected.leadTimeMs'),
-      responsible: str(e.responsible, 'expected.responsible'),
-    },
+    expected: { incidents: num(e.incidents, 'expected.incidents'), ...incident(e, 'expected') },
+    expectedAll: [],
     story: typeof o.story === 'string' ? o.story : '',
     dir,
   };
+  s.expectedAll = Array.isArray(o.expectedAll)
+    ? o.expectedAll.map((x, i) => incident(x, `expectedAll[${i}]`))
+    : [s.expected];
   for (const f of s.files) {
     try {
       statSync(join(dir, f));
