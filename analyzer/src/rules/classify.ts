@@ -153,8 +153,13 @@ function withFields(text: string, e: LogEvent): string {
 }
 
 function levelAllowed(r: Rule, level: Level): boolean {
-  // A format without levels (traditional syslog files): the content decides, for rules that read content.
-  if (level === 'UNKNOWN') return !r.levels && (r.message !== undefined || r.where !== undefined);
+  // A format without levels (traditional syslog files) counts as INFO for rules that read the content.
+  if (level === 'UNKNOWN')
+    return (
+      !r.levels &&
+      (r.message !== undefined || r.where !== undefined) &&
+      (!r.minLevel || LEVEL_RANK[r.minLevel] <= LEVEL_RANK.INFO)
+    );
   if (r.levels && !r.levels.includes(level)) return false;
   if (r.minLevel && LEVEL_RANK[level] < LEVEL_RANK[r.minLevel]) return false;
   return true;

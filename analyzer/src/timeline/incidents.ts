@@ -239,6 +239,13 @@ export class IncidentBuilder {
         if (p.t < anchor) anchor = p.t;
       }
     }
+    // A trail starts with a linked signal: unlinked ones before the earliest linked signal are whatever else was
+    // going on then (a start-up warning, another job), not the start of this story.
+    if (anchor < t) {
+      const head = taken.filter((i) => this.window[i]!.t >= anchor);
+      taken.length = 0;
+      taken.push(...head);
+    }
     // Signals passed over on the way back but tied to the trail: sharing a trace, entity or message family with
     // it, or lying between two of its signals from the same component.
     if (taken.length > 0) {

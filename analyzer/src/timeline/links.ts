@@ -28,7 +28,7 @@ const HOST_FIELD = /^(?:host|hostname|host_name|node|nodename|server|machine)$/i
 
 /** Entity-like tokens inside a message: block ids, UUIDs, IPs (with port), long hex, prefixed numeric ids. */
 const ENTITY_TOKEN =
-  /\bblk_-?\d+\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,64}\b|\b[A-Za-z][\w-]*[-_]\d{3,}[\w-]*/gi;
+  /\bblk_-?\d+\b|\b0x[0-9a-f]{8,}\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,64}\b|\b[A-Za-z][\w-]*[-_]\d{3,}[\w-]*/gi;
 /** Values that say nothing about identity. */
 const MEANINGLESS = new Set(['true', 'false', 'null', 'none', 'nil', 'undefined', 'unknown', 'n/a', '-']);
 const MAX_STRONG = 12;
