@@ -225,3 +225,17 @@ describe('negations held in fields', () => {
     assert.equal(c.classify(changed)?.category, 'trigger');
   });
 });
+
+describe('routine noise is not a breadcrumb', () => {
+  test("nginx's error line for a missing favicon (every 404 of a static file) is not a signal", () => {
+    const msg =
+      'open() "/usr/share/nginx/html/favicon.ico" failed (2: No such file or directory), client: 10.0.0.7';
+    assert.equal(c.classify(line('ERROR', 'nginx', msg)), null);
+  });
+  test('the error beside a logfmt message (err=…) counts', () => {
+    const e = event(
+      '{"timestamp":"2026-12-04T18:45:19Z","level":"error","component":"dispatcher","message":"Notify for alerts failed","err":"notify retry canceled after 7 attempts: unexpected status code 502"}',
+    );
+    assert.equal(c.classify(e)?.ruleId, 'retries-exhausted');
+  });
+});

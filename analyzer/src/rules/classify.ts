@@ -115,6 +115,7 @@ export class Classifier {
 /** Fields where structured loggers put the error itself ("session write failed" + error="OOM command not allowed…"). */
 const ERROR_FIELDS = [
   'error',
+  'err',
   'error.message',
   'err.message',
   'exception',
@@ -127,7 +128,7 @@ const ERROR_FIELDS = [
 function messageText(e: LogEvent): string {
   let text = e.message;
   for (const f of ERROR_FIELDS) {
-    const v = e.fields[f];
+    const v = e.fields[f] ?? e.ecs?.[f];
     if (typeof v === 'string' && v !== '' && !text.includes(v)) text += ` ${v}`;
   }
   return text;

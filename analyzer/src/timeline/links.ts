@@ -30,7 +30,21 @@ const HOST_FIELD = /^(?:host|hostname|host_name|node|nodename|server|machine)$/i
 const ENTITY_TOKEN =
   /\bblk_-?\d+\b|\b0x[0-9a-f]{8,}\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,64}\b|\b[A-Za-z][\w-]*[-_]\d{3,}[\w-]*/gi;
 /** Values that say nothing about identity. */
-const MEANINGLESS = new Set(['true', 'false', 'null', 'none', 'nil', 'undefined', 'unknown', 'n/a', '-']);
+const MEANINGLESS = new Set([
+  'true',
+  'false',
+  'null',
+  'none',
+  'nil',
+  'undefined',
+  'unknown',
+  'n/a',
+  '-',
+  // Loopback: on a single machine every client is it.
+  '127.0.0.1',
+  '::1',
+  'localhost',
+]);
 const MAX_STRONG = 12;
 const MAX_VALUE_CHARS = 128;
 
@@ -51,7 +65,10 @@ export function linkKeys(e: LogEvent): LinkKeys {
     else if (ENTITY_FIELD.test(last) && !isSmallNumber(v)) add(strong, `v:${v}`);
   }
   const msg = e.message.length > 4096 ? e.message.slice(0, 4096) : e.message;
-  for (const m of msg.matchAll(ENTITY_TOKEN)) add(strong, `v:${m[0].toLowerCase()}`);
+  for (const m of msg.matchAll(ENTITY_TOKEN)) {
+    const v = m[0].toLowerCase();
+    if (!MEANINGLESS.has(v)) add(strong, `v:${v}`);
+  }
   const place = placeOf(e).toLowerCase();
   if (place !== '') add(weak, `c:${place}`);
   const tid = (e as MaybeTemplated).templateId;
