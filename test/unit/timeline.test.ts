@@ -150,6 +150,24 @@ describe('incident timeline', () => {
     assert.equal(first.countsByCategory.final_failure, 3);
   });
 
+  test('a trail starts with a linked signal: an unrelated warning just before it is not the first signal', () => {
+    const b = new IncidentBuilder();
+    const startup = bc(-0.6, 'stress', 'controller', 'connection to node 0 could not be established');
+    const zk = [0, 0.03, 0.06].map((m) =>
+      bc(-0.5 + m, 'stress', 'zk-client', 'Session 0x1000016e1910000 closing socket connection'),
+    );
+    const fatal = bc(0, 'final_failure', 'kafka-server', 'Fatal error during startup');
+    for (const x of [startup, ...zk]) b.add(x);
+    const inc = b.add(fatal)!;
+    assert.equal(
+      inc.firstSignal,
+      zk[0],
+      'the session id links the client lines; the start-up warning is not linked',
+    );
+    assert.equal(inc.responsible, 'zk-client');
+    assert.deepEqual(b.finish(), [startup]);
+  });
+
   test('a failure with no signals before it has zero lead time and is its own first signal', () => {
     const b = new IncidentBuilder();
     const inc = b.add(bc(0, 'final_failure', 'db'))!;
