@@ -114,3 +114,37 @@ pg_init() {
 }
 # Stop the cluster in $1 (mode $2: fast or immediate), quietly if it is already down.
 pg_stop() { as_pg "$PG_BIN/pg_ctl" -D "$1/data" -w -m "${2:-fast}" stop >/dev/null 2>&1 || true; }
+
+# Redis: redis-server in the background as the unprivileged `redis` user (so root's bypass of file permissions
+# cannot hide a failure), bound to 127.0.0.1:$2, logging to $1/redis.log with data in $1/data; extra
+# redis.conf lines come on stdin. Sets REDIS_PID and returns once the port accepts connections.
+redis_start() {
+  local work="$1" port="$2"
+  mkdir -p "$work/data" && chown redis: "$work/data"
+  {
+    echo "bind 127.0.0.1"
+    echo "port $port"
+    echo "daemonize no"
+    echo "logfile $work/redis.log"
+    echo "dir $work/data"
+    cat
+  } >"$work/redis.conf"
+  touch "$work/redis.log" && chown redis: "$work/redis.log" "$work/redis.conf"
+  runuser -u redis -- redis-server "$work/redis.conf" &
+  REDIS_PID=$!
+  wait_port "$port"
+}
+
+# MariaDB: a throw-away datadir in $1/data (mariadb-install-db, root by socket), mariadbd in the background
+# as `mysql` on 127.0.0.1:$2 with its socket in $1 and the error log in $1/error.log. Sets MARIADB_PID.
+mariadb_init() {
+  chown mysql: "$1"
+  mariadb-install-db --no-defaults --user=mysql --datadir="$1/data" --auth-root-authentication-method=socket \
+    >/dev/null 2>&1
+}
+mariadb_start() {
+  mariadbd --no-defaults --user=mysql --datadir="$1/data" --socket="$1/mysqld.sock" \
+    --pid-file="$1/mysqld.pid" --port="$2" --bind-address=127.0.0.1 --log-error="$1/error.log" &
+  MARIADB_PID=$!
+  wait_port "$2"
+}

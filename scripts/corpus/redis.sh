@@ -9,28 +9,16 @@ source "$(dirname "$0")/lib.sh"
 
 work="$(mktemp -d /tmp/corpus-redis.XXXXXX)"
 chmod 755 "$work"
-mkdir -p "$work/data"
-# The data dir gets chmod 555 later; the server runs as the unprivileged `redis` user so root's bypass of
-# file permissions does not hide the failure.
-chown redis: "$work/data"
 port="$(free_port)"
-cat >"$work/redis.conf" <<EOF
-bind 127.0.0.1
-port $port
-daemonize no
-logfile $work/redis.log
-dir $work/data
+# The data dir gets chmod 555 later: redis_start runs the server as `redis`, so the failure is not hidden.
+redis_start "$work" "$port" <<'EOF'
 dbfilename dump.rdb
 maxmemory 2mb
 maxmemory-policy noeviction
 save ""
 EOF
-chown redis: "$work/redis.conf"
-touch "$work/redis.log" && chown redis: "$work/redis.log"
-runuser -u redis -- redis-server "$work/redis.conf" &
-server=$!
+server=$REDIS_PID
 trap 'kill $server 2>/dev/null || true' EXIT
-wait_port "$port"
 cli() { redis-cli -h 127.0.0.1 -p "$port" "$@"; }
 
 cli SET greeting hello >/dev/null

@@ -8,22 +8,13 @@ source "$(dirname "$0")/lib.sh"
 : "${CORPUS_PY:=/tmp/corpus-deps/py}"
 work="$(mktemp -d /tmp/corpus-cache.XXXXXX)"
 chmod 755 "$work"
-mkdir -p "$work/data" && chown redis: "$work/data"
 port="$(free_port)"
-cat >"$work/redis.conf" <<EOF
-bind 127.0.0.1
-port $port
-daemonize no
-logfile $work/redis.log
-dir $work/data
+redis_start "$work" "$port" <<'EOF'
 maxmemory 4mb
 maxmemory-policy noeviction
 EOF
-touch "$work/redis.log" && chown redis: "$work/redis.log" "$work/redis.conf"
-runuser -u redis -- redis-server "$work/redis.conf" &
-server=$!
+server=$REDIS_PID
 trap 'kill $server 2>/dev/null || true' EXIT
-wait_port "$port"
 
 REDIS_PORT="$port" "$CORPUS_PY/bin/python" "$REPO_ROOT/scripts/corpus/apps/session_store.py" >"$work/session-store.log"
 redis-cli -h 127.0.0.1 -p "$port" SHUTDOWN NOSAVE >/dev/null 2>&1 || true

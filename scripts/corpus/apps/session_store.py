@@ -47,7 +47,7 @@ def main() -> None:
                 break
         if n % 10 == 0:
             mem = r.info("memory")
-            ratio = mem["used_memory"] / mem["maxmemory"]
+            ratio = mem["used_memory"] / mem["maxmemory"] if mem["maxmemory"] else 0.0  # 0: no limit
             if ratio > 0.7:
                 log.warning(
                     "redis memory high",
