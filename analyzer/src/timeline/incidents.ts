@@ -133,7 +133,7 @@ export class IncidentBuilder {
     if (cur !== null && t - cur.lastFailureAt <= this.o.mergeMs) {
       // The aftermath: further failures and alerts, the responses to it.
       this.join(cur, b);
-      if (isFailure) this.failed(cur, b, linkKeys(b.event), t);
+      if (isFailure) this.failed(cur, linkKeys(b.event), t);
       return null;
     }
     const keys = linkKeys(b.event);
@@ -145,7 +145,7 @@ export class IncidentBuilder {
       // The same trouble again: its trail since the incident began and the failure join the open incident.
       for (const p of this.reachBack(keys, t, cur.startedAt).trail) this.join(cur, p.b);
       this.join(cur, b);
-      this.failed(cur, b, keys, t);
+      this.failed(cur, keys, t);
       return null;
     }
     if (cur !== null) this.closeOpen();
@@ -163,7 +163,7 @@ export class IncidentBuilder {
       taken: inc.breadcrumbs.length,
       failureKeys: new Set(),
     };
-    this.failed(next, b, keys, t);
+    this.failed(next, keys, t);
     this.open = next;
     this.s.incidents++;
     return inc;
@@ -342,7 +342,7 @@ export class IncidentBuilder {
   }
 
   /** Remember a failure of the open incident: the keys a recurrence would share. */
-  private failed(open: OpenIncident, b: Breadcrumb, keys: LinkKeys, t: number): void {
+  private failed(open: OpenIncident, keys: LinkKeys, t: number): void {
     open.lastFailureAt = t;
     const add = (k: string): void => {
       if (open.failureKeys.size < MAX_FAILURE_KEYS) open.failureKeys.add(k);
