@@ -48,6 +48,22 @@ const MEANINGLESS = new Set([
 const MAX_STRONG = 12;
 const MAX_VALUE_CHARS = 128;
 
+const NOT_ENTITY = 0;
+const ENTITY = 1;
+const HOST = 2;
+/** Field names repeat on every line: judge each once (bounded; past the cap, names are judged every time). */
+const kinds = new Map<string, number>();
+const MAX_KINDS = 4096;
+
+function fieldKind(name: string): number {
+  const known = kinds.get(name);
+  if (known !== undefined) return known;
+  const last = name.slice(name.lastIndexOf('.') + 1);
+  const kind = HOST_FIELD.test(last) ? HOST : ENTITY_FIELD.test(last) ? ENTITY : NOT_ENTITY;
+  if (kinds.size < MAX_KINDS) kinds.set(name, kind);
+  return kind;
+}
+
 /** The link keys of one event. Cheap: a handful of fields and one regex pass over the message. */
 export function linkKeys(e: LogEvent): LinkKeys {
   const strong: string[] = [];
@@ -58,17 +74,20 @@ export function linkKeys(e: LogEvent): LinkKeys {
   const trace = e.traceId ?? asString(e.fields.trace_id) ?? asString(e.fields['trace.id']);
   if (trace) add(strong, `t:${trace.toLowerCase()}`);
   for (const name in e.fields) {
-    const last = name.slice(name.lastIndexOf('.') + 1);
+    const kind = fieldKind(name);
+    if (kind === NOT_ENTITY) continue;
     const v = entityValue(e.fields[name]);
     if (v === null) continue;
-    if (HOST_FIELD.test(last)) add(weak, `h:${v}`);
-    else if (ENTITY_FIELD.test(last) && !isSmallNumber(v)) add(strong, `v:${v}`);
+    if (kind === HOST) add(weak, `h:${v}`);
+    else if (!isSmallNumber(v)) add(strong, `v:${v}`);
   }
   const msg = e.message.length > 4096 ? e.message.slice(0, 4096) : e.message;
-  for (const m of msg.matchAll(ENTITY_TOKEN)) {
-    const v = m[0].toLowerCase();
-    if (!MEANINGLESS.has(v)) add(strong, `v:${v}`);
-  }
+  // Every entity token holds a digit: most messages without one skip the scan.
+  if (/\d/.test(msg))
+    for (const m of msg.matchAll(ENTITY_TOKEN)) {
+      const v = m[0].toLowerCase();
+      if (!MEANINGLESS.has(v)) add(strong, `v:${v}`);
+    }
   const place = placeOf(e).toLowerCase();
   if (place !== '') add(weak, `c:${place}`);
   const tid = (e as MaybeTemplated).templateId;
