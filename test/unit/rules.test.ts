@@ -25,7 +25,7 @@ describe('default rules', () => {
     ['ERROR', 'alerting', 'ALERT fired: MarketCrash paging on-call', 'alerting'],
     ['INFO', 'deployer', 'deployment started of api v2.3', 'trigger'],
     ['INFO', 'api', 'request served in 3 ms', null],
-    ['CRITICAL', 'db', 'replica lag unexplained', 'final_failure'],
+    ['CRITICAL', 'db', 'nightly job state unexplained', 'final_failure'],
   ];
   for (const [level, comp, msg, want] of cases) {
     test(`${level} [${comp}] ${msg} → ${want}`, () => {

@@ -130,6 +130,7 @@ export async function analyze(
     breadcrumbs: table,
     breadcrumbsTotal,
     openSignals,
+    timeline: incidents.stats(),
   };
   if (found) data.anomalies = found;
   if (templates) data.templates = templates.summary();

@@ -26,7 +26,10 @@ options:
   --formats FILE       add your own format definitions (YAML, like analyzer/formats/*.yml); repeatable
   --list-formats       print the format catalog (name, family, what it reads) and exit
   --events FILE        also write every event as one ECS JSON object per line (NDJSON)
-  --lookback DURATION  how far before a failure its signals are searched (default 15m)
+  --lookback DURATION  how far before a failure unlinked signals are taken (default 15m)
+  --max-lookback DURATION
+                       how far back signals linked to a failure (same trace, entity, message family,
+                       component) may reach (default 6h)
   --merge DURATION     failures/alerts this soon after a failure join its incident (default 2m)
   --max-line-bytes N   cut longer lines there (default 1048576)
   --png                also render critical-per-minute.png (needs Chromium)
@@ -52,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
       'list-formats': { type: 'boolean', default: false },
       events: { type: 'string' },
       lookback: { type: 'string', default: '15m' },
+      'max-lookback': { type: 'string', default: '6h' },
       merge: { type: 'string', default: '2m' },
       'max-line-bytes': { type: 'string', default: String(1024 * 1024) },
       png: { type: 'boolean', default: false },
@@ -79,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError(`no input file given\n\n${USAGE}`);
 
   const lookbackMs = durationFlag('--lookback', values.lookback);
+  const maxLookbackMs = durationFlag('--max-lookback', values['max-lookback']);
   const mergeMs = durationFlag('--merge', values.merge);
   const maxLineBytes = Number(values['max-line-bytes']);
   if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1024)
@@ -116,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
     inputs,
     {
       rules,
-      timeline: { lookbackMs, mergeMs },
+      timeline: { lookbackMs, maxLookbackMs, mergeMs },
       maxLineBytes,
       anomalies,
       catalog,

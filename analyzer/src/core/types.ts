@@ -169,6 +169,30 @@ export interface Incident {
   escalation: Breadcrumb[];
   /** Breadcrumbs counted in countsByCategory but not kept in `breadcrumbs` (a flood, trimmed for memory). */
   omitted?: number;
+  /** Escalation steps dropped from the middle of a very long escalation (its first and last steps are kept). */
+  escalationOmitted?: number;
+  /** Set when the timeline closed the incident early: it stayed open too long ('age') or took too many breadcrumbs ('size'). */
+  forceClosed?: 'age' | 'size';
+}
+
+/** Every cap the timeline applied, so nothing it let go of goes unseen (summary, /stats). */
+export interface TimelineStats {
+  /** Incidents opened. */
+  incidents: number;
+  /** Signals settled without an incident. */
+  openSignals: number;
+  /** Open signals counted but not kept for openSignals() (past maxOpenSignals). */
+  openSignalsNotKept: number;
+  /** Incidents closed because they grew too old or too big, by reason. */
+  forceClosed: { age: number; size: number };
+  /** Signals pushed out of the look-back window early because it held maxWindow signals. */
+  windowEvicted: number;
+  /** Breadcrumbs counted on an incident but not kept on its stored path. */
+  pathOmitted: number;
+  /** Escalation steps dropped from the middle of a long escalation (first and last steps kept). */
+  escalationDropped: number;
+  /** Closed incidents let go of past maxIncidents. */
+  incidentsDropped: number;
 }
 
 /** An event after classification: the breadcrumb is null when no rule matched. */
@@ -238,6 +262,8 @@ export interface ReportData {
   anomalies?: AnomalyFindings;
   /** Mined log templates (absent when mining was turned off). */
   templates?: TemplateSummary;
+  /** What the incident timeline's memory caps let go of (absent from reports built without a timeline). */
+  timeline?: TimelineStats;
 }
 
 /** One mined template as the reports and the API show it. */

@@ -88,6 +88,23 @@ function breakdown(counts: Record<string, number>, st: Style): string {
   return parts.length ? st.dim(parts.join(st.sep)) : '';
 }
 
+/** What the timeline's memory caps did, in words; '' when nothing was capped. */
+function timelineCaps(data: ReportData): string {
+  const t = data.timeline;
+  if (!t) return '';
+  const parts: string[] = [];
+  const forced = t.forceClosed.age + t.forceClosed.size;
+  if (forced)
+    parts.push(
+      `${num(forced)} incidents force-closed (age ${num(t.forceClosed.age)}, size ${num(t.forceClosed.size)})`,
+    );
+  if (t.windowEvicted) parts.push(`${num(t.windowEvicted)} signals left the look-back window early`);
+  if (t.pathOmitted) parts.push(`${num(t.pathOmitted)} breadcrumbs not kept on incident paths (in the CSV)`);
+  if (t.escalationDropped) parts.push(`${num(t.escalationDropped)} escalation steps dropped`);
+  if (t.incidentsDropped) parts.push(`${num(t.incidentsDropped)} old incidents dropped`);
+  return parts.join('; ');
+}
+
 /** The summary block: time range, lines, formats, unparsed reasons, incidents and lead times. */
 export function formatSummary(data: ReportData, opts: TimelineFormatOptions): string {
   const st = style(opts);
@@ -135,6 +152,8 @@ export function formatSummary(data: ReportData, opts: TimelineFormatOptions): st
     num(data.breadcrumbsTotal),
     data.openSignals.length ? st.dim(`${num(data.openSignals.length)} open signals`) : '',
   );
+  const capped = timelineCaps(data);
+  if (capped) row('capped', '', st.dim(capped));
   const a = data.anomalies;
   if (a) {
     const sevs = ([1, 2, 3, 4, 5] as const).filter((s) => a.bySev[s] > 0);

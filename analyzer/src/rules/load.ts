@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import { CATEGORIES, type Category, LEVELS, type Level } from '../core/types.ts';
+import { parseDuration } from '../util/duration.ts';
 import type { Comparison, FieldCondition, Rule, RuleSet } from './schema.ts';
 
 /** The shipped defaults: analyzer/rules/default.yml, found from the sources (tsx) or from the build (dist/). */
@@ -32,7 +33,10 @@ const RULE_KEYS = new Set([
   'min_level',
   'component',
   'message',
+  'unless',
   'where',
+  'after',
+  'example',
 ]);
 const CONDITION = /^\s*([A-Za-z_@][\w.@-]*)\s*(<=|>=|==|!=|=~|<|>|exists)\s*(.*?)\s*$/;
 
@@ -138,6 +142,12 @@ function toRule(m: YAMLMap, i: number, fail: Fail): Rule {
   const message = m.get('message');
   if (message !== undefined)
     rule.message = compile(String(message), node('message'), `${where}: 'message'`, fail);
+  const after = m.get('after', true);
+  if (after !== undefined) rule.after = toAfter(after as Node, where, fail);
+  const example = m.get('example');
+  if (example !== undefined) rule.examples = asList(example).map(String);
+  const unless = m.get('unless');
+  if (unless !== undefined) rule.unless = compile(String(unless), node('unless'), `${where}: 'unless'`, fail);
   const conds = m.get('where');
   if (conds !== undefined) {
     const condNode = m.get('where', true);
@@ -147,6 +157,24 @@ function toRule(m: YAMLMap, i: number, fail: Fail): Rule {
   if (!rule.levels && !rule.minLevel && !rule.components && !rule.message && !rule.where)
     fail(m, `${where}: has no condition (give level, min_level, component, message or where)`);
   return rule;
+}
+
+function toAfter(n: Node, where: string, fail: Fail): NonNullable<Rule['after']> {
+  const shape = `${where}: 'after' must look like { category: abnormal_input, count: 3, within: 10m }`;
+  if (!isMap(n)) return fail(n, shape);
+  const category = n.get('category');
+  const count = n.get('count');
+  const within = parseDuration(String(n.get('within') ?? ''));
+  if (!CATEGORIES.includes(category as Category))
+    return fail(n, `${shape} (category: one of ${CATEGORIES.join(', ')})`);
+  if (!Number.isInteger(count) || (count as number) < 1)
+    return fail(n, `${shape} (count: a whole number ≥ 1)`);
+  if (within === null || within <= 0) return fail(n, `${shape} (within: a duration such as 10m)`);
+  for (const pair of n.items) {
+    const k = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (!['category', 'count', 'within'].includes(k)) fail(pair.key as Node, `${shape} (unknown key '${k}')`);
+  }
+  return { category: category as Category, count: count as number, withinMs: within };
 }
 
 function asList(v: unknown): unknown[] {

@@ -26,8 +26,17 @@ export interface Rule {
   componentMatcher?: RegExp;
   /** Case-insensitive regular expression on the message. */
   message?: RegExp;
+  /** The rule does not apply when the message matches this (negations, benign contexts: "no change required"). */
+  unless?: RegExp;
   /** All must hold. */
   where?: FieldCondition[];
+  /**
+   * Only after `count` breadcrumbs of `category` sharing an entity value with this line (an IP, a user…) within
+   * `withinMs`: a login accepted from an address that was just guessing passwords.
+   */
+  after?: { category: Category; count: number; withinMs: number };
+  /** Log lines the rule is meant to match (documentation, checked by the tests). */
+  examples?: string[];
 }
 
 export interface RuleSet {

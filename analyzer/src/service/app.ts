@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { AckTracker } from '../core/ack.ts';
-import type { Breadcrumb, ClassifiedEvent, Incident, RawLine } from '../core/types.ts';
+import type { Breadcrumb, ClassifiedEvent, Incident, RawLine, TimelineStats } from '../core/types.ts';
 import { AnalyzerMetrics } from '../metrics/analyzer-metrics.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { Ring } from '../pipeline/ring.ts';
@@ -25,6 +25,8 @@ export interface IncidentSink {
   add(b: Breadcrumb): Incident | null;
   /** Shutdown: close the open incident and settle the signals still in the look-back window. */
   finish?(): unknown;
+  /** What its memory caps let go of (shown in /stats). */
+  stats?(): TimelineStats;
 }
 
 /** Something that sees every classified event but does not ack (the anomaly monitor). */
@@ -237,6 +239,7 @@ export class AnalyzerService {
           folded: this.metrics.components.foldedCount,
         },
       },
+      timeline: this.incidentSink.stats?.() ?? null,
       memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
     };
   }
