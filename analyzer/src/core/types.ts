@@ -187,6 +187,12 @@ export interface AnalysisSummary {
   lastTimestamp: number | null;
   perMinute: MinuteBucket[];
   durationMs: number;
+  /**
+   * The summary's own caps (memory stays flat however long the input): components past `componentCap` are
+   * counted under `(other)`, events in minutes past `minuteCap` buckets are left out of perMinute. Counted, so
+   * the reports can say what a cap left out.
+   */
+  limits?: { componentCap: number; componentsFolded: number; minuteCap: number; minutesDropped: number };
 }
 
 /** Everything a report renders. `breadcrumbs` may be a capped sample; `breadcrumbsTotal` is the real count. */
