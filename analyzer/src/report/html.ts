@@ -49,7 +49,10 @@ interface RowJson {
   off: number;
 }
 
-const num = (n: number) => n.toLocaleString('en-US');
+// One formatter each: toLocaleString builds a new Intl.NumberFormat on every call (thousands of cells).
+const INTEGER = new Intl.NumberFormat('en-US');
+const TWO_DECIMALS = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const num = (n: number) => INTEGER.format(n);
 
 function when(ms: number | null, withMs = false): string {
   return ms === null ? '—' : `${utcDateTime(ms, withMs)} UTC`;
@@ -209,7 +212,7 @@ function sevCounts(a: AnomalyFindings): Markup {
 /** 2 decimals at most, trailing zeros dropped: counts stay integers, σ and z stay readable. */
 function dec(x: number, signed = false): string {
   const r = Math.round(x * 100) / 100;
-  return `${signed && r > 0 ? '+' : ''}${r.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+  return `${signed && r > 0 ? '+' : ''}${TWO_DECIMALS.format(r)}`;
 }
 
 function baselineNote(a: AnomalyFindings): Markup {
