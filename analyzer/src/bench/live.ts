@@ -1,4 +1,4 @@
-// The live-ingest scenario: the service as users start it (the built serve bundle on plain node, one process)
+// The live-ingest scenario: the service as users start it (`npm start`'s node command: one node process)
 // follows a file while a writer appends the corpus at a fixed line rate. Measured from outside, as an operator
 // would: ingest rate and lag (/stats), RSS over time (/proc/<pid>/status), line → /metrics latency of a lone
 // line written when the service is idle, idle CPU (/proc/<pid>/stat), and the process tree (no child processes).
@@ -19,8 +19,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CLOCK_TICKS_PER_SECOND, procCpuTicks, procStatusKiB } from './proc.ts';
 
 export interface LiveOptions {
-  /** analyzer/.build/serve.mjs */
-  bundle: string;
+  /** Node arguments that start the service (package.json's `npm start` without npm). */
+  nodeArgs: string[];
   corpus: string;
   /** Lines in the corpus (all are appended). */
   lines: number;
@@ -80,7 +80,7 @@ export async function runLive(o: LiveOptions): Promise<LiveResult> {
   const child = spawn(
     process.execPath,
     [
-      o.bundle,
+      ...o.nodeArgs,
       '--glob',
       join(logDir, '*.log'),
       '--state-dir',

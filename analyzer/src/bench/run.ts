@@ -1,13 +1,14 @@
 // `npm run bench`: what users run, timed as whole processes on the same generated corpus in the same run.
 //   (a) the bare readline + regex loop (reference.ts, bundled, on plain node)
-//   (b) `npm run analyze`'s built bundle with every default output (--out DIR: CSVs, HTML, SVG, anomalies)
+//   (b) `npm run analyze` as its npm script runs it (node + the launcher's cached bundle, no npm) with every
+//       default output (--out DIR: CSVs, HTML, SVG, anomalies)
 //   (c) mtail --one_shot with an equivalent program
 // ≥ 5 paired repetitions, interleaved (the order rotates each repetition), medians and paired ratios; peak RSS
 // of each process from the kernel. Then (b) on a 10 M-line corpus for the memory bound, the live service
 // ingesting the same corpus (rate, lag, RSS at 1 M / 10 M, line → /metrics latency, idle CPU), and shipping.
 // Corpora are generated into a temp directory (deterministic) and removed after. Nothing here is asserted:
 // figures are printed beside their targets, and every missed target is named.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -62,10 +63,27 @@ interface Row {
   peakRssMiB: number;
 }
 
-async function buildBundles(root: string): Promise<{ analyze: string; serve: string; reference: string }> {
-  // The launcher's own cached bundles: exactly what `npm run analyze` / `npm start` run.
-  for (const name of ['analyze', 'serve'])
-    await runTimed(process.execPath, [join(root, 'scripts/launch.mjs'), name, '--help']);
+/**
+ * The node arguments of an npm script (`exec node [flags] scripts/launch.mjs analyze`): the bench runs exactly
+ * what `npm run analyze` / `npm start` run, minus npm itself.
+ */
+function npmScriptNodeArgs(root: string, script: 'analyze' | 'start'): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = (pkg.scripts[script] ?? '').replace(/^exec\s+/, '').split(/\s+/);
+  if (words[0] !== 'node')
+    throw new Error(`package.json scripts.${script} does not start node: ${pkg.scripts[script]}`);
+  return words.slice(1).map((w) => (w.startsWith('scripts/') ? join(root, w) : w));
+}
+
+async function buildBundles(
+  root: string,
+): Promise<{ analyze: string[]; serve: string[]; reference: string }> {
+  const analyze = npmScriptNodeArgs(root, 'analyze');
+  const serve = npmScriptNodeArgs(root, 'start');
+  // The first launch builds the launcher's cached bundle (then it is only loaded): build it outside the timing.
+  for (const args of [analyze, serve]) await runTimed(process.execPath, [...args, '--help']);
   const reference = join(root, 'analyzer/.build/bench-reference.mjs');
   await build({
     entryPoints: [join(root, 'analyzer/src/bench/reference.ts')],
@@ -76,11 +94,7 @@ async function buildBundles(root: string): Promise<{ analyze: string; serve: str
     target: 'node20',
     logLevel: 'error',
   });
-  return {
-    analyze: join(root, 'analyzer/.build/analyze.mjs'),
-    serve: join(root, 'analyzer/.build/serve.mjs'),
-    reference,
-  };
+  return { analyze, serve, reference };
 }
 
 export async function runBench(o: BenchOptions): Promise<Record<string, unknown>> {
@@ -113,9 +127,9 @@ async function benchIn(tmp: string, o: BenchOptions): Promise<Record<string, unk
     },
     {
       key: 'analyze',
-      name: 'npm run analyze (bundle, --out)',
+      name: 'npm run analyze (--out DIR)',
       run: async () => {
-        const r = await runTimed(process.execPath, [bundles.analyze, corpus, '--out', outDir, '--json']);
+        const r = await runTimed(process.execPath, [...bundles.analyze, corpus, '--out', outDir, '--json']);
         return { ...r, lines: (JSON.parse(r.stdout) as { summary: { lines: number } }).summary.lines };
       },
     },
@@ -170,7 +184,7 @@ async function benchIn(tmp: string, o: BenchOptions): Promise<Record<string, unk
     o.log(`generating the ${fmt(o.bigLines)}-line corpus for the memory bound …`);
     bigStats = await writeCorpus(bigCorpus, o.bigLines);
     o.log(`analyze on ${fmt(o.bigLines)} lines …`);
-    const run = await runTimed(process.execPath, [bundles.analyze, bigCorpus, '--out', outDir, '--json']);
+    const run = await runTimed(process.execPath, [...bundles.analyze, bigCorpus, '--out', outDir, '--json']);
     big = {
       corpus: bigStats,
       run,
@@ -184,7 +198,7 @@ async function benchIn(tmp: string, o: BenchOptions): Promise<Record<string, unk
   let live: LiveResult | null = null;
   try {
     live = await runLive({
-      bundle: bundles.serve,
+      nodeArgs: bundles.serve,
       corpus: bigCorpus,
       lines: bigStats.lines,
       rate: TARGETS.liveRate,
