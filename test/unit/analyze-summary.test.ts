@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OTHER_COMPONENT, SummaryBuilder } from '../../analyzer/src/analyze/summary.ts';
 import type { LogEvent } from '../../analyzer/src/core/types.ts';
+import { renderHtmlReport } from '../../analyzer/src/report/html.ts';
 import { formatSummary } from '../../analyzer/src/report/terminal.ts';
 import { flashCrashReport } from '../helpers/report-fixtures.ts';
 
@@ -44,6 +45,9 @@ test('components past the cap fold into (other); minutes past the cap are droppe
   const text = formatSummary({ ...report, summary: out }, { color: false, symbols: false, width: 160 });
   assert.match(text, /capped\s+15\s+7 events of components past the first 3 counted as \(other\)/);
   assert.match(text, /8 events in minutes past 2 left out of the per-minute chart/);
+  const page = renderHtmlReport({ ...report, summary: out });
+  assert.match(page, /data-testid="stat-capped"[\s\S]*?7 events of components past 3 as \(other\)/);
+  assert.doesNotMatch(renderHtmlReport(report), /stat-capped/, 'nothing shown when no cap was reached');
 });
 
 test('the terminal summary says when the anomaly pass dropped samples past its cap', () => {
