@@ -65,3 +65,12 @@ test('the terminal summary says when the anomaly pass dropped samples past its c
   const text = formatSummary({ ...report, anomalies }, { color: false, symbols: false, width: 160 });
   assert.match(text, /500,000 of 1,500,000 samples past the memory cap not judged/);
 });
+
+test('a ten-character count keeps a space before its detail (10,000,000 lines)', () => {
+  const report = flashCrashReport().data;
+  const text = formatSummary(
+    { ...report, summary: { ...report.summary, lines: 10_000_000 } },
+    { color: false, symbols: false, width: 160 },
+  );
+  assert.match(text, /lines\s+10,000,000 from/);
+});

@@ -82,7 +82,7 @@ function npmScriptNodeArgs(root: string, script: 'analyze' | 'start'): string[] 
  * --json, whose dump of every incident's breadcrumbs would add its own memory to the measured peak.
  */
 function summaryLines(stdout: string): number {
-  const m = /^\s*lines\s+([\d,]+)\s/m.exec(stdout);
+  const m = /^\s*lines\s+([\d,]+)/m.exec(stdout);
   if (!m) throw new Error(`analyze printed no summary: ${stdout.slice(0, 300)}`);
   return Number(m[1]!.replaceAll(',', ''));
 }

@@ -99,7 +99,7 @@ export function formatSummary(data: ReportData, opts: TimelineFormatOptions): st
       : 'no timestamped events';
   out.push(`${st.bold('crumbtrail analysis')}  ${range}`);
   const row = (label: string, value: string, rest = '') =>
-    out.push(`  ${padEnd(label, 12)}${padEnd(value, 10)}${rest}`);
+    out.push(`  ${padEnd(label, 12)}${padEnd(`${value} `, 10)}${rest}`);
   const sources = s.sources.map(printable);
   row(
     'lines',
