@@ -9,6 +9,7 @@ import {
   BreadcrumbCsvWriter,
   CRITICAL_CSV_COLUMNS,
   CriticalCsvWriter,
+  IsoTimeText,
 } from '../../analyzer/src/report/csv.ts';
 import { parseCsv } from '../helpers/csv-read.ts';
 import { flashCrashReport, XSS_SCRIPT } from '../helpers/report-fixtures.ts';
@@ -90,6 +91,53 @@ describe('BreadcrumbCsvWriter', () => {
     }
   });
 
+  test('OWASP CSV injection: formula cells are quoted with a leading quote, separators inside cells quoted', async () => {
+    const path = join(dir, 'owasp.csv');
+    const w = new BreadcrumbCsvWriter(path);
+    // Full-width forms, a formula after a ; (a separator in some spreadsheet locales), DDE, quotes inside.
+    const payloads = ['＝1+1', '＋1', '－1', '＠SUM(A1)', 'ok;=cmd|" /C calc"!A0', '=1+1";=2', 'a,-b'];
+    for (const m of payloads) await w.write(crumb(m, { traceId: '@t', fields: { q: '=x' } }));
+    await w.close();
+    const text = readFileSync(path, 'utf8');
+    const rows = parseCsv(text).slice(1);
+    const col = (name: (typeof BREADCRUMB_CSV_COLUMNS)[number]) => BREADCRUMB_CSV_COLUMNS.indexOf(name);
+    assert.deepEqual(
+      rows.map((r) => r[col('message')]),
+      ["'＝1+1", "'＋1", "'－1", "'＠SUM(A1)", 'ok;=cmd|" /C calc"!A0', `'=1+1";=2`, 'a,-b'],
+    );
+    // Every neutralised cell is quoted as well (OWASP: prefix ' and wrap in double quotes).
+    assert.ok(text.includes(`"'＝1+1"`));
+    assert.ok(text.includes('"ok;=cmd|"" /C calc""!A0"'), 'a cell holding ; is quoted');
+    for (const r of rows) {
+      assert.equal(r[col('trace_id')], "'@t");
+      assert.equal(r[col('fields')], 'q="=x"');
+    }
+    // No cell a spreadsheet reads back starts like a formula.
+    for (const r of rows)
+      for (const cell of r)
+        assert.ok(!/^[=+\-@\t\r＝＋－＠]/.test(cell), `cell ${JSON.stringify(cell)} starts like a formula`);
+  });
+
+  test('time text: milliseconds, second and day boundaries, out-of-range and missing times', () => {
+    const t = new IsoTimeText();
+    for (const ms of [
+      Date.UTC(2024, 0, 2, 3, 4, 5, 678),
+      Date.UTC(2024, 0, 2, 3, 4, 5, 679),
+      Date.UTC(2024, 0, 2, 3, 4, 6, 0),
+      Date.UTC(2024, 0, 2, 23, 59, 59, 999),
+      Date.UTC(2024, 0, 3, 0, 0, 0, 1),
+      Date.UTC(2024, 0, 2, 3, 4, 5, 1) + 0.7,
+      -1,
+      -1001,
+      0,
+      8.64e15,
+    ])
+      assert.equal(t.format(ms), new Date(ms).toISOString(), String(ms));
+    assert.equal(t.format(null), '');
+    assert.equal(t.format(Number.NaN), '');
+    assert.equal(t.format(9e15), '');
+  });
+
   test('streams a large run to disk and every row arrives (backpressure path exercised)', async () => {
     const path = join(dir, 'big.csv');
     const w = new BreadcrumbCsvWriter(path);
@@ -105,9 +153,9 @@ describe('BreadcrumbCsvWriter', () => {
 
   test('an unwritable path fails with one clear error on close, and write after close throws', async () => {
     const w = new BreadcrumbCsvWriter(join(dir, 'missing-dir', 'x.csv'));
-    await w.write(crumb('a')).catch(() => {});
+    await w.write(crumb('a'))?.catch(() => {});
     await assert.rejects(w.close(), /cannot write CSV .*missing-dir.*--out directory/);
-    await assert.rejects(w.write(crumb('b')), /cannot write CSV|closed/);
+    await assert.rejects(async () => w.write(crumb('b')), /cannot write CSV|closed/);
   });
 });
 

@@ -74,7 +74,11 @@ const fakeStages: StageFactories = {
 
 const until = (cond: () => boolean, what: string, ms = 5000) => waitFor(cond, what, ms);
 
-function service(extra: string[] = [], sinks: AckingSink[] = []) {
+function service(
+  extra: string[] = [],
+  sinks: AckingSink[] = [],
+  timing = { idleFlushMs: 50, commitIntervalMs: 20 },
+) {
   let tailer!: TailerStandIn;
   const config = loadConfig({
     argv: [
@@ -85,9 +89,9 @@ function service(extra: string[] = [], sinks: AckingSink[] = []) {
       '--host',
       '127.0.0.1',
       '--idle-flush-ms',
-      '50',
+      String(timing.idleFlushMs),
       '--commit-interval-ms',
-      '20',
+      String(timing.commitIntervalMs),
       '--state-dir',
       dir,
       ...extra,
@@ -131,6 +135,22 @@ describe('service wiring', () => {
         crumbs.breadcrumbs.map((b) => b.message),
         ['<b>x</b>'],
       );
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  test('a lone held line is flushed by the idle timer, not the (slow) commit tick', async () => {
+    // A commit tick of a minute: only the idle-flush timer can release the held event in time.
+    const { svc, tailer } = service([], [], { idleFlushMs: 30, commitIntervalMs: 60_000 });
+    const addr = await svc.start();
+    try {
+      await tailer().feed(['CRITICAL api alone']);
+      const seen = async () =>
+        /crumbtrail_log_lines_total\{level="CRITICAL",component="api"\} 1/.test(
+          await (await fetch(`http://127.0.0.1:${addr.port}/metrics`)).text(),
+        );
+      await waitFor(seen, 'the lone line on /metrics', 5000);
     } finally {
       await svc.stop();
     }

@@ -121,6 +121,10 @@ export class OutputWriter {
     if (this.settled.length === 0) return;
     const batch = this.settled;
     this.settled = [];
-    for (const b of batch) await this.breadcrumbCsv.write(b);
+    for (const b of batch) {
+      // A promise only when a full chunk waits for the disk.
+      const wait = this.breadcrumbCsv.write(b);
+      if (wait) await wait;
+    }
   }
 }

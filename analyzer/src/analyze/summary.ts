@@ -6,13 +6,25 @@ import { ownedString } from '../util/owned-string.ts';
 
 const CRITICAL_LEVELS = new Set(['ERROR', 'CRITICAL', 'FATAL']);
 
+/** Distinct components counted by name; the rest under OTHER_COMPONENT. */
+export const SUMMARY_COMPONENT_CAP = 1000;
+/** Per-minute buckets kept (~70 days of minutes: the chart of any real input, not a file of scrambled times). */
+export const SUMMARY_MINUTE_CAP = 100_000;
+export const OTHER_COMPONENT = '(other)';
+
+export interface SummaryCaps {
+  componentCap?: number;
+  minuteCap?: number;
+}
+
 export class SummaryBuilder {
-  private readonly s: AnalysisSummary;
+  private readonly s: AnalysisSummary & { limits: NonNullable<AnalysisSummary['limits']> };
   private readonly minutes = new Map<number, MinuteBucket>();
   private lastBucket: MinuteBucket | null = null;
   private readonly started = performance.now();
+  private components = 0;
 
-  constructor(sources: string[]) {
+  constructor(sources: string[], caps: SummaryCaps = {}) {
     this.s = {
       sources,
       lines: 0,
@@ -32,6 +44,12 @@ export class SummaryBuilder {
       lastTimestamp: null,
       perMinute: [],
       durationMs: 0,
+      limits: {
+        componentCap: caps.componentCap ?? SUMMARY_COMPONENT_CAP,
+        componentsFolded: 0,
+        minuteCap: caps.minuteCap ?? SUMMARY_MINUTE_CAP,
+        minutesDropped: 0,
+      },
     };
   }
 
@@ -57,8 +75,14 @@ export class SummaryBuilder {
     s.byLevel[e.level] = (s.byLevel[e.level] ?? 0) + 1;
     if (e.component !== '') {
       const known = s.byComponent[e.component];
-      if (known === undefined) s.byComponent[ownedString(e.component)] = 1;
-      else s.byComponent[e.component] = known + 1;
+      if (known !== undefined) s.byComponent[e.component] = known + 1;
+      else if (this.components < s.limits.componentCap) {
+        this.components++;
+        s.byComponent[ownedString(e.component)] = 1;
+      } else {
+        s.limits.componentsFolded++;
+        s.byComponent[OTHER_COMPONENT] = (s.byComponent[OTHER_COMPONENT] ?? 0) + 1;
+      }
     }
     if (breadcrumb) s.byCategory[breadcrumb.category] = (s.byCategory[breadcrumb.category] ?? 0) + 1;
     const t = e.timestamp;
@@ -76,6 +100,10 @@ export class SummaryBuilder {
     if (b === null || b.minute !== minute) {
       b = this.minutes.get(minute) ?? null;
       if (b === null) {
+        if (this.minutes.size >= s.limits.minuteCap) {
+          s.limits.minutesDropped++;
+          return;
+        }
         b = { minute, levels: {}, critical: 0, breadcrumbs: 0 };
         this.minutes.set(minute, b);
       }

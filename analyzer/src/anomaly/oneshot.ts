@@ -137,20 +137,6 @@ function statsWithout(st: RunningStats, x: number): RunningStats {
   return RunningStats.from({ n, mean, m2: Math.max(0, st.m2 - (x - mean) * (x - st.mean)) });
 }
 
-/** A copy of the sketch with one count of `x`'s bin taken out (located by sketching `x` alone). */
-function sketchWithout(sk: QuantileSketch, x: number): QuantileSketch {
-  const one = new QuantileSketch(sk.alpha, sk.maxBins);
-  one.add(x);
-  const o = one.toJSON();
-  const s = sk.toJSON();
-  const dec = (bins: [number, number][], i: number): [number, number][] =>
-    bins.flatMap(([k, c]): [number, number][] => (k !== i ? [[k, c]] : c > 1 ? [[k, c - 1]] : []));
-  if (o.z > 0) s.z = Math.max(0, s.z - 1);
-  else if (o.p.length > 0) s.p = dec(s.p, o.p[0]![0]);
-  else if (o.m.length > 0) s.m = dec(s.m, o.m[0]![0]);
-  return QuantileSketch.fromJSON(s, sk.maxBins);
-}
-
 function finding(s: SeriesSample, j: Judgement, hit: NonNullable<Judgement['hit']>): AnomalyFinding {
   return {
     id: `${s.series}@${s.minute}`,
@@ -329,14 +315,17 @@ export class OneShotAnomalies {
       // The same rung, rebuilt without this sample; the ladder then picks it (n − 1 ≥ minSamples).
       const { scope, key } = j.cell;
       const parts = acc.parts(scope, key);
+      // The sample's count comes out of the sketch in place and goes back after (no copy per candidate).
+      const removed = parts.sketch.removeOne(s.value);
       const cell = computeCell(
         scope,
         key,
         statsWithout(parts.stats, s.value),
-        sketchWithout(parts.sketch, s.value),
+        parts.sketch,
         this.cfg.mapping,
         this.cfg,
       );
+      if (removed) parts.sketch.add(s.value);
       setCell(scratch, scope, key, cell);
       const jl = loo.judge(s);
       setCell(scratch, scope, key, undefined);

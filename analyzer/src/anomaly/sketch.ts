@@ -77,6 +77,28 @@ export class QuantileSketch {
     store.set(target, (store.get(target) ?? 0) + moved);
   }
 
+  /**
+   * Take one count of `v` out of its bin (a leave-one-out judgement removes a sample, then add(v) puts it
+   * back). False, and nothing changed, when that bin is not there (e.g. it was collapsed into another).
+   */
+  removeOne(v: number): boolean {
+    if (!Number.isFinite(v)) return false;
+    if (Math.abs(v) < MIN_INDEXABLE) {
+      if (this.zeros === 0) return false;
+      this.zeros--;
+      this.total--;
+      return true;
+    }
+    const store = v > 0 ? this.pos : this.neg;
+    const i = this.index(Math.abs(v));
+    const c = store.get(i);
+    if (c === undefined) return false;
+    if (c > 1) store.set(i, c - 1);
+    else store.delete(i);
+    this.total--;
+    return true;
+  }
+
   merge(o: QuantileSketch): this {
     if (Math.abs(o.alpha - this.alpha) > 1e-12) throw new Error('QuantileSketch.merge: alpha differs');
     for (const [i, c] of o.pos) this.pos.set(i, (this.pos.get(i) ?? 0) + c);

@@ -1,167 +1,367 @@
-// `npm run bench`: corpus → (a) readline+regex reference, (b) the analyzer pipeline, (c) mtail --one_shot;
-// several repetitions each in a child process (so peak RSS is per run), median and min; then (b) at 10× the
-// lines for the memory bound; then (d) shipping throughput of the Elasticsearch sink into the stand-in.
-// Figures are printed and saved; nothing here is asserted (machines are noisy).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// `npm run bench`: what users run, timed as whole processes on the same generated corpus in the same run.
+//   (a) the bare readline + regex loop (reference.ts, bundled, on plain node)
+//   (b) `npm run analyze` as its npm script runs it (node + the launcher's cached bundle, no npm) with every
+//       default output (--out DIR: CSVs, HTML, SVG, anomalies)
+//   (c) mtail --one_shot with an equivalent program
+// ≥ 5 paired repetitions, interleaved (the order rotates each repetition), medians and paired ratios; peak RSS
+// of each process from the kernel. Then (b) on a 10 M-line corpus for the memory bound, the live service
+// ingesting the same corpus (rate, lag, RSS at 1 M / 10 M, line → /metrics latency, idle CPU), and shipping.
+// Corpora are generated into a temp directory (deterministic) and removed after. Nothing here is asserted:
+// figures are printed beside their targets, and every missed target is named.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchShipping, type ShippingBenchResult } from '../sinks/elasticsearch/bench.ts';
-import type { ChildResult } from './child-result.ts';
-import { CORPUS_VERSION, writeCorpus } from './corpus.ts';
+import { build } from 'esbuild';
+import { CORPUS_VERSION, type CorpusStats, writeCorpus } from './corpus.ts';
+import { type ShippingFigure, shippingFigures } from './elasticsearch.ts';
+import { type LiveResult, runLive } from './live.ts';
 import { runMtail } from './mtail.ts';
+import { type ProcessRun, runTimed } from './proc.ts';
 
 export interface BenchOptions {
   root: string;
+  /** Lines of the timing corpus (default 1 M). */
   lines: number;
+  /** Lines of the memory corpus (default 10 M; 0 skips it). */
+  bigLines: number;
   reps: number;
   quick: boolean;
   mtail: string | null;
   log: (line: string) => void;
 }
 
-const here = new URL('.', import.meta.url).pathname;
-
-function runChild(script: string, args: string[]): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, script), ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = out.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) return reject(new Error(`${script} exited ${code}`));
-      try {
-        resolve(JSON.parse(last) as ChildResult);
-      } catch {
-        reject(new Error(`${script} printed no result: ${last.slice(0, 200)}`));
-      }
-    });
-  });
-}
-
-interface Summary {
-  name: string;
-  lines: number;
-  bytes: number;
-  medianSeconds: number;
-  minSeconds: number;
-  linesPerSecondMedian: number;
-  linesPerSecondBest: number;
-  mbPerSecondMedian: number;
-  peakRssMiB: number;
-  check: Record<string, number>;
-}
-
-function summarise(runs: ChildResult[]): Summary {
-  const secs = runs.map((r) => r.seconds).sort((a, b) => a - b);
-  const median = secs[Math.floor(secs.length / 2)]!;
-  const min = secs[0]!;
-  const r0 = runs[0]!;
-  return {
-    name: r0.name,
-    lines: r0.lines,
-    bytes: r0.bytes,
-    medianSeconds: median,
-    minSeconds: min,
-    linesPerSecondMedian: r0.lines / median,
-    linesPerSecondBest: r0.lines / min,
-    mbPerSecondMedian: r0.bytes / 1e6 / median,
-    peakRssMiB: Math.max(...runs.map((r) => r.maxRssBytes)) / 2 ** 20,
-    check: r0.check,
-  };
-}
-
+const MiB = 2 ** 20;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
-export async function runBench(o: BenchOptions): Promise<Record<string, unknown>> {
-  const dir = join(o.root, '.bench');
-  mkdirSync(dir, { recursive: true });
-  const corpus = join(dir, `corpus-v${CORPUS_VERSION}-${o.lines}.log`);
-  if (!existsSync(corpus)) {
-    o.log(`generating ${fmt(o.lines)}-line corpus → ${corpus}`);
-    const tmp = `${corpus}.tmp`;
-    await writeCorpus(tmp, o.lines);
-    renameSync(tmp, corpus);
-  }
-  const runs: Record<string, ChildResult[]> = { a: [], b: [], c: [] };
-  for (let rep = 1; rep <= o.reps; rep++) {
-    o.log(`repetition ${rep}/${o.reps}`);
-    runs.a!.push(await runChild('reference.ts', [corpus]));
-    runs.b!.push(await runChild('analyzer-run.ts', [corpus]));
-    if (o.mtail) runs.c!.push(await runMtail(o.mtail, dir, corpus, runs.a![0]!.lines));
-  }
-  const a = summarise(runs.a!);
-  const b = summarise(runs.b!);
-  const c = runs.c!.length > 0 ? summarise(runs.c!) : null;
-  const rows = [a, b, ...(c ? [c] : [])];
-  o.log('');
-  o.log(
-    `corpus: ${fmt(a.lines)} lines, ${(a.bytes / 2 ** 20).toFixed(1)} MiB; ${o.reps} repetitions (median / best)`,
-  );
-  o.log('run                   lines/s (median)   lines/s (best)   MB/s (median)   peak RSS');
-  for (const r of rows) {
-    o.log(
-      `${r.name.padEnd(22)}${fmt(r.linesPerSecondMedian).padStart(16)}${fmt(r.linesPerSecondBest).padStart(17)}${r.mbPerSecondMedian.toFixed(1).padStart(16)}${`${r.peakRssMiB.toFixed(0)} MiB`.padStart(11)}`,
-    );
-  }
-  const ratioBA = b.linesPerSecondMedian / a.linesPerSecondMedian;
-  const ratioBC = c ? b.linesPerSecondMedian / c.linesPerSecondMedian : null;
-  o.log('');
-  o.log(`(b)/(a) = ${(ratioBA * 100).toFixed(0)} % of the bare readline+regex loop (target ≥ 50 %)`);
-  o.log(
-    ratioBC === null
-      ? '(b)/(c): mtail not on PATH, skipped'
-      : `(b)/(c) = ${ratioBC.toFixed(2)}× mtail --one_shot (target ≥ 2.5×)`,
-  );
-  o.log(
-    `checks: analyzer ${JSON.stringify(b.check)}; reference ${JSON.stringify(a.check)}${c ? `; mtail ${JSON.stringify(c.check)}` : ''}`,
-  );
+/** Targets of issue 15, beside which the figures are printed. */
+export const TARGETS = {
+  vsMtail: 2.5,
+  vsBareLoop: 0.5,
+  peakRssMiB: 150,
+  liveRate: 250_000,
+  liveLatencyMs: 250,
+  serviceRssFlat: 0.1,
+  idleCpuPercent: 0.5,
+};
 
-  let big: ChildResult | null = null;
-  if (!o.quick) {
-    o.log('');
-    o.log(`(b) at ${fmt(a.lines * 10)} lines (the corpus read 10× as one stream) for the memory bound…`);
-    big = await runChild('analyzer-run.ts', [corpus, '10']);
-    o.log(
-      `  ${fmt(big.lines)} lines in ${big.seconds.toFixed(1)} s (${fmt(big.lines / big.seconds)} lines/s); peak RSS ${(big.maxRssBytes / 2 ** 20).toFixed(0)} MiB vs ${b.peakRssMiB.toFixed(0)} MiB at ${fmt(b.lines)} (target ≤ 150 MiB, flat)`,
-    );
-  }
-  const shipping = await shippingFigures(o);
-  const result = {
-    at: new Date().toISOString(),
-    node: process.version,
-    rows,
-    ratioBA,
-    ratioBC,
-    big,
-    shipping,
-  };
-  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
-  o.log(`saved ${join(dir, 'results.json')}`);
-  return result;
+interface Contender {
+  key: 'loop' | 'analyze' | 'mtail';
+  name: string;
+  run: () => Promise<ProcessRun & { lines: number }>;
+}
+
+interface Row {
+  name: string;
+  runs: number;
+  medianSeconds: number;
+  linesPerSecond: number;
+  peakRssMiB: number;
 }
 
 /**
- * (d) Documents per second from the sink, through the real client, bulk loop and acking, into the stand-in
- * Elasticsearch (test/helpers/es-standin.ts). The stand-in answers at once, so this is our side of the wire:
- * a real cluster indexes slower. Skipped (null) where the test helpers are absent, e.g. in the image.
+ * The node arguments of an npm script (`exec node [flags] scripts/launch.mjs analyze`): the bench runs exactly
+ * what `npm run analyze` / `npm start` run, minus npm itself.
  */
-async function shippingFigures(o: BenchOptions): Promise<(ShippingBenchResult & { target: string }) | null> {
-  const docs = o.quick ? 10_000 : 50_000;
-  o.log('');
-  o.log(`(d) shipping ${fmt(docs)} breadcrumb documents through the Elasticsearch sink…`);
+function npmScriptNodeArgs(root: string, script: 'analyze' | 'start'): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = (pkg.scripts[script] ?? '').replace(/^exec\s+/, '').split(/\s+/);
+  if (words[0] !== 'node')
+    throw new Error(`package.json scripts.${script} does not start node: ${pkg.scripts[script]}`);
+  return words.slice(1).map((w) => (w.startsWith('scripts/') ? join(root, w) : w));
+}
+
+/**
+ * Lines read, from the terminal summary users see (`  lines  1,000,000 from 1 source`): the default output, not
+ * --json, whose dump of every incident's breadcrumbs would add its own memory to the measured peak.
+ */
+function summaryLines(stdout: string): number {
+  const m = /^\s*lines\s+([\d,]+)/m.exec(stdout);
+  if (!m) throw new Error(`analyze printed no summary: ${stdout.slice(0, 300)}`);
+  return Number(m[1]!.replaceAll(',', ''));
+}
+
+async function buildBundles(
+  root: string,
+): Promise<{ analyze: string[]; serve: string[]; reference: string }> {
+  const analyze = npmScriptNodeArgs(root, 'analyze');
+  const serve = npmScriptNodeArgs(root, 'start');
+  // The first launch builds the launcher's cached bundle (then it is only loaded): build it outside the timing.
+  for (const args of [analyze, serve]) await runTimed(process.execPath, [...args, '--help']);
+  const reference = join(root, 'analyzer/.build/bench-reference.mjs');
+  await build({
+    entryPoints: [join(root, 'analyzer/src/bench/reference.ts')],
+    outfile: reference,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+  });
+  return { analyze, serve, reference };
+}
+
+export async function runBench(o: BenchOptions): Promise<Record<string, unknown>> {
+  const tmp = mkdtempSync(join(tmpdir(), 'crumbtrail-bench-'));
   try {
-    const r = await benchShipping({ docs });
-    o.log(
-      `  ${fmt(r.docsPerSecond)} docs/s into the STAND-IN Elasticsearch (not a real cluster: it answers at once), ${fmt(r.bulkRequests)} _bulk requests, queue peak ${fmt(r.maxQueued)}, RSS ${r.rssMb} MiB`,
-    );
-    return { ...r, target: 'stand-in (test/helpers/es-standin.ts), not a real cluster' };
-  } catch (err) {
-    o.log(`  skipped: ${err instanceof Error ? err.message : String(err)}`);
-    return null;
+    return await benchIn(tmp, o);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+async function benchIn(tmp: string, o: BenchOptions): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const bundles = await buildBundles(o.root);
+  const corpus = join(tmp, `corpus-v${CORPUS_VERSION}-${o.lines}.log`);
+  o.log(`generating the ${fmt(o.lines)}-line corpus (v${CORPUS_VERSION}) in ${tmp} …`);
+  const small = await writeCorpus(corpus, o.lines);
+  const progDir = join(tmp, 'mtail-progs');
+  mkdirSync(progDir);
+  const outDir = join(tmp, 'out');
+
+  const contenders: Contender[] = [
+    {
+      key: 'loop',
+      name: 'bare readline+regex loop',
+      run: async () => {
+        const r = await runTimed(process.execPath, [bundles.reference, corpus]);
+        return { ...r, lines: (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { lines: number }).lines };
+      },
+    },
+    {
+      key: 'analyze',
+      name: 'npm run analyze (--out DIR)',
+      run: async () => {
+        const r = await runTimed(process.execPath, [...bundles.analyze, corpus, '--out', outDir]);
+        return { ...r, lines: summaryLines(r.stdout) };
+      },
+    },
+  ];
+  if (o.mtail) {
+    const bin = o.mtail;
+    contenders.push({
+      key: 'mtail',
+      name: 'mtail --one_shot',
+      run: async () => {
+        const r = await runMtail(bin, progDir, corpus);
+        return { ...r, lines: r.matched };
+      },
+    });
+  } else o.log('mtail not on PATH: its column is skipped');
+
+  const runs = new Map<string, (ProcessRun & { lines: number })[]>(contenders.map((c) => [c.key, []]));
+  for (let rep = 0; rep < o.reps; rep++) {
+    const order = contenders.map((_, i) => contenders[(i + rep) % contenders.length]!);
+    o.log(`repetition ${rep + 1}/${o.reps}: ${order.map((c) => c.key).join(' → ')}`);
+    for (const c of order) runs.get(c.key)!.push(await c.run());
+  }
+  const rows = new Map<string, Row>();
+  for (const c of contenders) {
+    const rs = runs.get(c.key)!;
+    const secs = median(rs.map((r) => r.seconds));
+    rows.set(c.key, {
+      name: c.name,
+      runs: rs.length,
+      medianSeconds: secs,
+      linesPerSecond: small.lines / secs,
+      peakRssMiB: Math.max(...rs.map((r) => r.peakRssBytes)) / MiB,
+    });
+  }
+  // Paired ratios: each repetition's contenders ran back to back, so the ratio cancels most machine noise.
+  const paired = (a: string, b: string): number | null => {
+    const ra = runs.get(a);
+    const rb = runs.get(b);
+    return ra && rb && ra.length > 0 && rb.length > 0
+      ? median(ra.map((r, i) => rb[i]!.seconds / r.seconds))
+      : null;
+  };
+  const vsMtail = paired('analyze', 'mtail');
+  const vsLoop = paired('analyze', 'loop');
+  const checks = Object.fromEntries(contenders.map((c) => [c.key, runs.get(c.key)![0]!.lines]));
+
+  let big: { corpus: CorpusStats; run: ProcessRun; lines: number } | null = null;
+  let bigCorpus = corpus;
+  let bigStats = small;
+  if (o.bigLines > 0) {
+    bigCorpus = join(tmp, `corpus-v${CORPUS_VERSION}-${o.bigLines}.log`);
+    o.log(`generating the ${fmt(o.bigLines)}-line corpus for the memory bound …`);
+    bigStats = await writeCorpus(bigCorpus, o.bigLines);
+    o.log(`analyze on ${fmt(o.bigLines)} lines …`);
+    const run = await runTimed(process.execPath, [...bundles.analyze, bigCorpus, '--out', outDir]);
+    big = { corpus: bigStats, run, lines: summaryLines(run.stdout) };
+    // The CSVs of 10 M lines are large: make room before the live scenario.
+    rmSync(outDir, { recursive: true, force: true });
+  }
+
+  o.log(`live service ingesting ${fmt(bigStats.lines)} lines at ${fmt(TARGETS.liveRate)} lines/s …`);
+  let live: LiveResult | null = null;
+  try {
+    live = await runLive({
+      nodeArgs: bundles.serve,
+      corpus: bigCorpus,
+      lines: bigStats.lines,
+      rate: TARGETS.liveRate,
+      dir: join(tmp, 'live'),
+      rssAt:
+        bigStats.lines >= 10_000_000
+          ? [1_000_000, 10_000_000]
+          : [Math.floor(bigStats.lines / 10), bigStats.lines],
+      log: o.log,
+    });
+  } catch (err) {
+    o.log(`  live scenario failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  o.log('shipping through the Elasticsearch sink …');
+  const shipping = await shippingFigures(o.quick ? 10_000 : 50_000, o.log);
+
+  const result = {
+    at: new Date().toISOString(),
+    node: process.version,
+    corpus: { version: CORPUS_VERSION, small, big: big?.corpus ?? null },
+    reps: o.reps,
+    rows: Object.fromEntries(rows),
+    vsMtail,
+    vsLoop,
+    checks,
+    big: big ? { seconds: big.run.seconds, peakRssMiB: big.run.peakRssBytes / MiB, lines: big.lines } : null,
+    live,
+    shipping,
+    benchSeconds: (performance.now() - started) / 1000,
+  };
+  printTable(o, result, rows, shipping);
+  const dir = join(o.root, '.bench');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
+  o.log(`saved ${join(dir, 'results.json')} (bench took ${(result.benchSeconds / 60).toFixed(1)} min)`);
+  return result;
+}
+
+function printTable(
+  o: BenchOptions,
+  r: {
+    corpus: { small: CorpusStats };
+    reps: number;
+    vsMtail: number | null;
+    vsLoop: number | null;
+    checks: Record<string, number>;
+    big: { seconds: number; peakRssMiB: number; lines: number } | null;
+    live: LiveResult | null;
+  },
+  rows: Map<string, Row>,
+  shipping: ShippingFigure[],
+): void {
+  const missed: string[] = [];
+  const verdict = (ok: boolean | null, what: string): string => {
+    if (ok === null) return 'not measured';
+    if (!ok) missed.push(what);
+    return ok ? 'met' : 'MISSED';
+  };
+  const L = o.log;
+  const s = r.corpus.small;
+  L('');
+  L(
+    `corpus v${CORPUS_VERSION}: ${fmt(s.lines)} lines, ${(s.bytes / MiB).toFixed(0)} MiB, ${s.bursts} failure bursts; ${r.reps} paired repetitions, whole processes (median wall time)`,
+  );
+  L(`${'contender'.padEnd(34)}${'median s'.padStart(10)}${'lines/s'.padStart(12)}${'peak RSS'.padStart(11)}`);
+  for (const row of rows.values())
+    L(
+      `${row.name.padEnd(34)}${row.medianSeconds.toFixed(2).padStart(10)}${fmt(row.linesPerSecond).padStart(12)}${`${row.peakRssMiB.toFixed(0)} MiB`.padStart(11)}`,
+    );
+  L(`lines seen: ${JSON.stringify(r.checks)} (mtail counts matched lines)`);
+  L('');
+  const target = (label: string, figure: string, goal: string, ok: boolean | null) =>
+    L(`${label.padEnd(40)}${figure.padStart(14)}   target ${goal.padEnd(14)} ${verdict(ok, label)}`);
+  L('target                                          figure   ');
+  target(
+    'analyze vs mtail (lines/s, paired)',
+    r.vsMtail === null ? '—' : `${r.vsMtail.toFixed(2)}×`,
+    `≥ ${TARGETS.vsMtail}×`,
+    r.vsMtail === null ? null : r.vsMtail >= TARGETS.vsMtail,
+  );
+  target(
+    'analyze vs bare loop (lines/s, paired)',
+    r.vsLoop === null ? '—' : `${(r.vsLoop * 100).toFixed(0)} %`,
+    `≥ ${TARGETS.vsBareLoop * 100} %`,
+    r.vsLoop === null ? null : r.vsLoop >= TARGETS.vsBareLoop,
+  );
+  const a = rows.get('analyze');
+  target(
+    `analyze peak RSS at ${fmt(s.lines)} lines`,
+    a ? `${a.peakRssMiB.toFixed(0)} MiB` : '—',
+    `≤ ${TARGETS.peakRssMiB} MiB`,
+    a ? a.peakRssMiB <= TARGETS.peakRssMiB : null,
+  );
+  target(
+    `analyze peak RSS at ${r.big ? fmt(r.big.lines) : '10 M'} lines`,
+    r.big ? `${r.big.peakRssMiB.toFixed(0)} MiB` : '—',
+    `≤ ${TARGETS.peakRssMiB} MiB`,
+    r.big ? r.big.peakRssMiB <= TARGETS.peakRssMiB : null,
+  );
+  if (r.big)
+    L(
+      `  (${fmt(r.big.lines)} lines in ${r.big.seconds.toFixed(1)} s: ${fmt(r.big.lines / r.big.seconds)} lines/s)`,
+    );
+  const live = r.live;
+  target(
+    'live: ingest rate (lines/s)',
+    live ? fmt(live.linesPerSecond) : '—',
+    `≥ ${fmt(TARGETS.liveRate)}`,
+    live ? live.linesPerSecond >= TARGETS.liveRate * 0.95 : null,
+  );
+  target(
+    'live: lag does not grow',
+    live ? (live.lagGrowing ? 'grows' : 'flat') : '—',
+    'flat',
+    live ? !live.lagGrowing : null,
+  );
+  const rss = live?.rss ?? [];
+  const first = rss[0];
+  const last = rss.at(-1);
+  target(
+    `live: RSS at ${rss.map((x) => fmt(x.lines)).join(' / ') || '—'} lines`,
+    rss.map((x) => x.rssMiB.toFixed(0)).join(' / ') + (rss.length ? ' MiB' : '—'),
+    `flat ± ${TARGETS.serviceRssFlat * 100} %`,
+    first && last && rss.length > 1
+      ? Math.abs(last.rssMiB - first.rssMiB) <= first.rssMiB * TARGETS.serviceRssFlat
+      : null,
+  );
+  const lat = live ? median(live.latencyMs) : null;
+  target(
+    'live: lone line → /metrics (median ms)',
+    lat === null ? '—' : `${lat.toFixed(0)} ms`,
+    `≤ ${TARGETS.liveLatencyMs} ms`,
+    lat === null ? null : lat <= TARGETS.liveLatencyMs,
+  );
+  target(
+    'live: idle CPU (% of a core)',
+    live ? `${live.idleCpuPercent.toFixed(2)} %` : '—',
+    `≈ 0 (≤ ${TARGETS.idleCpuPercent} %)`,
+    live ? live.idleCpuPercent <= TARGETS.idleCpuPercent : null,
+  );
+  target(
+    'live: one process (children of the service)',
+    live ? String(live.childProcesses) : '—',
+    '0',
+    live ? live.childProcesses === 0 : null,
+  );
+  if (live)
+    L(
+      `  (writer at ${fmt(live.writerRate)} of ${fmt(live.targetRate)} lines/s; lag at ¼ ½ ¾ end of writing: ${live.lagBytes.map((b) => `${(b / MiB).toFixed(0)} MiB`).join(', ')}; latencies ${live.latencyMs.map((x) => x.toFixed(0)).join(', ')} ms; RSS after ${live.rssEndMiB.toFixed(0)} MiB)`,
+    );
+  for (const sh of shipping)
+    L(`shipping into ${sh.target}: ${fmt(sh.docsPerSecond)} docs/s (${fmt(sh.bulkRequests)} _bulk requests)`);
+  if (!shipping.some((sh) => sh.target.startsWith('real')))
+    L(
+      'shipping into a real Elasticsearch node: not measured (REAL_ELASTICSEARCH_BENCH in analyzer/src/bench/elasticsearch.ts)',
+    );
+  L('');
+  L(missed.length === 0 ? 'every measured target met' : `MISSED: ${missed.join('; ')}`);
 }

@@ -234,6 +234,12 @@ export interface AnalysisSummary {
   lastTimestamp: number | null;
   perMinute: MinuteBucket[];
   durationMs: number;
+  /**
+   * The summary's own caps (memory stays flat however long the input): components past `componentCap` are
+   * counted under `(other)`, events in minutes past `minuteCap` buckets are left out of perMinute. Counted, so
+   * the reports can say what a cap left out.
+   */
+  limits?: { componentCap: number; componentsFolded: number; minuteCap: number; minutesDropped: number };
 }
 
 /** A format chosen for a source: at which line, from how many sampled lines, with which match rate. */

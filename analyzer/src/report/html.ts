@@ -50,7 +50,10 @@ interface RowJson {
   off: number;
 }
 
-const num = (n: number) => n.toLocaleString('en-US');
+// One formatter each: toLocaleString builds a new Intl.NumberFormat on every call (thousands of cells).
+const INTEGER = new Intl.NumberFormat('en-US');
+const TWO_DECIMALS = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const num = (n: number) => INTEGER.format(n);
 
 function when(ms: number | null, withMs = false): string {
   return ms === null ? '—' : `${utcDateTime(ms, withMs)} UTC`;
@@ -99,6 +102,7 @@ function header(data: ReportData, title: string): Markup {
   ${stat('Lines read', num(s.lines), html`${num(s.bytes)} bytes${s.continuationLines ? html` · ${num(s.continuationLines)} continuation` : ''}${s.truncatedLines ? html` · ${num(s.truncatedLines)} truncated` : ''}`, 'stat-lines')}
   ${stat('Parsed events', num(s.events), breakdown({ plain: s.byFormat.plain, json: s.byFormat.json }), 'stat-events')}
   ${stat('Unparsed lines', num(s.byFormat.unparsed), breakdown(s.unparsedByReason), 'stat-unparsed')}
+  ${capped(s)}
   ${stat('Incidents', num(data.incidents.length), data.incidents.length ? html`${num(data.openSignals.length)} open signals` : 'no final failure found', 'stat-incidents')}
   ${stat(
     'Lead time (median)',
@@ -193,6 +197,18 @@ ${shown.map((b) => html`<tr><td class="mono nowrap">${when(b.event.timestamp)}</
 
 const SEVS = [1, 2, 3, 4, 5] as const;
 
+/** What the summary's caps left out (nothing shown when no cap was reached). */
+function capped(s: ReportData['summary']): Markup | '' {
+  const l = s.limits;
+  if (!l || (l.componentsFolded === 0 && l.minutesDropped === 0)) return '';
+  return stat(
+    'Capped',
+    num(l.componentsFolded + l.minutesDropped),
+    html`${l.componentsFolded ? html`${num(l.componentsFolded)} events of components past ${num(l.componentCap)} as (other)` : ''}${l.componentsFolded && l.minutesDropped ? ' · ' : ''}${l.minutesDropped ? html`${num(l.minutesDropped)} events in minutes past ${num(l.minuteCap)} not charted` : ''}`,
+    'stat-capped',
+  );
+}
+
 function anomalyTotal(a: AnomalyFindings): number {
   return SEVS.reduce((n, s) => n + a.bySev[s], 0);
 }
@@ -210,7 +226,7 @@ function sevCounts(a: AnomalyFindings): Markup {
 /** 2 decimals at most, trailing zeros dropped: counts stay integers, σ and z stay readable. */
 function dec(x: number, signed = false): string {
   const r = Math.round(x * 100) / 100;
-  return `${signed && r > 0 ? '+' : ''}${r.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+  return `${signed && r > 0 ? '+' : ''}${TWO_DECIMALS.format(r)}`;
 }
 
 function baselineNote(a: AnomalyFindings): Markup {

@@ -116,7 +116,7 @@ export function formatSummary(data: ReportData, opts: TimelineFormatOptions): st
       : 'no timestamped events';
   out.push(`${st.bold('crumbtrail analysis')}  ${range}`);
   const row = (label: string, value: string, rest = '') =>
-    out.push(`  ${padEnd(label, 12)}${padEnd(value, 10)}${rest}`);
+    out.push(`  ${padEnd(label, 12)}${padEnd(`${value} `, 10)}${rest}`);
   const sources = s.sources.map(printable);
   row(
     'lines',
@@ -136,6 +136,18 @@ export function formatSummary(data: ReportData, opts: TimelineFormatOptions): st
       num(s.continuationLines),
       st.dim(`continuation lines${s.truncatedLines ? `; ${num(s.truncatedLines)} truncated` : ''}`),
     );
+  }
+  const lim = s.limits;
+  if (lim && (lim.componentsFolded || lim.minutesDropped)) {
+    const parts = [
+      lim.componentsFolded
+        ? `${num(lim.componentsFolded)} events of components past the first ${num(lim.componentCap)} counted as (other)`
+        : '',
+      lim.minutesDropped
+        ? `${num(lim.minutesDropped)} events in minutes past ${num(lim.minuteCap)} left out of the per-minute chart`
+        : '',
+    ].filter(Boolean);
+    row('capped', num(lim.componentsFolded + lim.minutesDropped), st.dim(parts.join(st.sep)));
   }
   const leads = data.incidents.map((i) => i.leadTimeMs);
   row(
@@ -164,7 +176,11 @@ export function formatSummary(data: ReportData, opts: TimelineFormatOptions): st
       a.judged === 0
         ? `too little input for a baseline (needs ${a.minSamples} samples per cell); ${base}`
         : `${sevs.map((s) => `SEV${s} ${num(a.bySev[s])}`).join(st.sep)}${sevs.length ? st.sep : ''}${base}`;
-    row('anomalies', num(total), st.dim(detail));
+    // The pass keeps a bounded number of per-minute samples: say when the cap left some unjudged.
+    const dropped = a.samplesDropped
+      ? `${st.sep}${num(a.samplesDropped)} of ${num(a.samples)} samples past the memory cap not judged`
+      : '';
+    row('anomalies', num(total), st.dim(detail + dropped));
   }
   const t = data.templates;
   if (t) {

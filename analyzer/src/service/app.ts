@@ -77,6 +77,7 @@ export class AnalyzerService {
   private output: JsonLinesWriter | null = null;
   private servers: HttpService[] = [];
   private timers: NodeJS.Timeout[] = [];
+  private idleFlushTimer: NodeJS.Timeout | null = null;
   private readonly startedAt: number;
 
   /** Highest nextOffset delivered per file, and the last offset committed. */
@@ -152,7 +153,8 @@ export class AnalyzerService {
     );
     await this.tailer.start();
     this.started = true;
-    this.timers.push(setInterval(() => void this.tick(), Math.min(c.commitIntervalMs, c.idleFlushMs)));
+    // The idle flush has its own one-shot timer (armed after each read): the tick stays slow when idle.
+    this.timers.push(setInterval(() => void this.tick(), c.commitIntervalMs));
     for (const t of this.timers) t.unref();
     return { host: addr.address, port: addr.port, dashboardPort };
   }
@@ -162,6 +164,7 @@ export class AnalyzerService {
     if (this.stopping) return;
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
+    if (this.idleFlushTimer) clearTimeout(this.idleFlushTimer);
     const deadline = this.now() + this.config.shutdownTimeoutMs;
     // The tailer lists only open files and stop() closes them: remember them for the final commit.
     const files = this.tailer?.files() ?? [];
@@ -288,7 +291,25 @@ export class AnalyzerService {
     } finally {
       this.busy--;
       this.lastLinesAt = this.now();
+      this.scheduleIdleFlush(this.config.idleFlushMs);
     }
+  }
+
+  /**
+   * The multiline stage holds the last event until the next line shows it has no continuation: once reading
+   * has been quiet for idleFlushMs, flush it, so a lone line reaches /metrics within that time (not a tick
+   * later). One timer, armed only while something is held.
+   */
+  private scheduleIdleFlush(delayMs: number): void {
+    if (this.idleFlushTimer || this.stopping || !this.holding) return;
+    this.idleFlushTimer = setTimeout(() => {
+      this.idleFlushTimer = null;
+      if (this.stopping || !this.holding) return;
+      const quietFor = this.now() - this.lastLinesAt;
+      if (this.busy === 0 && quietFor >= this.config.idleFlushMs) this.flushPipeline();
+      else this.scheduleIdleFlush(Math.max(1, this.config.idleFlushMs - quietFor));
+    }, delayMs);
+    this.idleFlushTimer.unref();
   }
 
   private consume(out: ClassifiedEvent[]): void {

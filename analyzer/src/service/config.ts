@@ -238,7 +238,7 @@ export function loadConfig(input: LoadConfigInput): ServiceConfig {
     componentLabelCap: get('componentLabelCap', 50),
     fileLabelCap: get('fileLabelCap', 50),
     commitIntervalMs: get('commitIntervalMs', 250),
-    idleFlushMs: get('idleFlushMs', 1000),
+    idleFlushMs: get('idleFlushMs', 100),
     shutdownTimeoutMs: get('shutdownTimeoutMs', 10_000),
     batchLines: get('batchLines', 2000),
     configFile: configFile ? resolve(cwd, configFile.path) : null,
