@@ -11,6 +11,7 @@
 //     installed as an EMPTY pipeline of the same name so templates install unchanged (grok is checked against
 //     Elasticsearch's own grok library instead: test/engine/grok-*.test.ts).
 import type { Client } from '@elastic/elasticsearch';
+import { componentTemplate, INGEST_PIPELINE_NAME, indexTemplates } from '../../elasticsearch/index.ts';
 
 /** Core type standing in for a module-provided field type the distribution lacks. */
 const FAMILY: Record<string, string> = {
@@ -74,4 +75,56 @@ export function adaptationNotice(note: Adaptation): string {
     `mapped ${subs.join(', ') || 'nothing'} (modules absent); ingest pipeline installed EMPTY under its name ` +
     `(no ingest-common: _simulate of the real pipeline is impossible here)\n`
   );
+}
+
+/** Install the kit's component + index templates (adapted) and the empty pipeline stand-in; returns the notice. */
+export async function installTemplates(client: Client): Promise<string> {
+  const subs = await missingTypes(client);
+  const note: Adaptation = { substituted: {}, stripped: [] };
+  await client.cluster.putComponentTemplate(adapt(componentTemplate(), subs, note));
+  await client.ingest.putPipeline({ id: INGEST_PIPELINE_NAME, processors: [] });
+  for (const tpl of indexTemplates()) await client.indices.putIndexTemplate(adapt(tpl, subs, note));
+  return adaptationNotice(note);
+}
+
+export interface Census {
+  /** Documents in the data stream (all backing indices). */
+  total: number;
+  /** Distinct crumbtrail.event_id values. */
+  distinct: number;
+  /** event_id → copies, for ids stored more than once. */
+  duplicates: Map<string, number>;
+  backingIndices: number;
+}
+
+/**
+ * The oracle: count documents by their stored id across every backing index (a terms aggregation, so a second
+ * copy in another backing index shows; `_id` lookups would not see it).
+ */
+export async function census(client: Client, dataStream: string): Promise<Census> {
+  await client.indices.refresh({ index: dataStream, ignore_unavailable: true, allow_no_indices: true });
+  const res = await client.search({
+    index: dataStream,
+    size: 0,
+    track_total_hits: true,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    aggs: {
+      distinct: { cardinality: { field: 'crumbtrail.event_id', precision_threshold: 40_000 } },
+      dups: { terms: { field: 'crumbtrail.event_id', min_doc_count: 2, size: 10_000 } },
+      indices: { terms: { field: '_index', size: 1000 } },
+    },
+  });
+  const aggs = res.aggregations as {
+    distinct: { value: number };
+    dups: { buckets: { key: string; doc_count: number }[] };
+    indices: { buckets: unknown[] };
+  };
+  const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+  return {
+    total,
+    distinct: aggs.distinct.value,
+    duplicates: new Map(aggs.dups.buckets.map((b) => [b.key, b.doc_count])),
+    backingIndices: aggs.indices.buckets.length,
+  };
 }
