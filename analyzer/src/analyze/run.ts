@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { OneShotAnomalies, type OneShotAnomalyOptions } from '../anomaly/oneshot.ts';
 import type { Breadcrumb, ClassifiedEvent, LogEvent, RawLine, ReportData } from '../core/types.ts';
 import { LineSplitter } from '../decode/lines.ts';
+import type { CompiledCatalog } from '../parse/catalog/compiled.ts';
 import { MultilineStage, ParseStage } from '../parse/index.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import type { Stage } from '../pipeline/stage.ts';
@@ -18,6 +19,8 @@ export interface AnalyzeInput {
   path: string;
   /** Size in bytes when known (progress). */
   size?: number;
+  /** Modification time (epoch ms): the reference year for year-less timestamps (syslog, klog, logcat). */
+  mtimeMs?: number;
 }
 
 export interface AnalyzeOptions {
@@ -30,6 +33,9 @@ export interface AnalyzeOptions {
   extraStages?: Stage<LogEvent, LogEvent>[];
   /** Per-minute anomaly pass (baseline: this input, or a store's thresholds); omit to skip it. */
   anomalies?: OneShotAnomalyOptions;
+  /** Format catalog (default: the built-in one) and a format to force ('auto' or undefined: detect per source). */
+  catalog?: CompiledCatalog;
+  format?: string;
 }
 
 export interface AnalyzeHooks {
@@ -59,8 +65,14 @@ export async function analyze(
   });
   const anomalies = opts.anomalies ? new OneShotAnomalies(opts.anomalies) : null;
   const multiline = new MultilineStage();
+  const mtimes = new Map(inputs.map((i) => [i.path, i.mtimeMs]));
   const pipeline = new Pipeline<RawLine, ClassifiedEvent>([
-    new ParseStage(),
+    new ParseStage({
+      catalog: opts.catalog,
+      format: opts.format,
+      refTime: (source) => mtimes.get(source),
+      onDecision: (d) => summary.addDetection(d),
+    }),
     multiline,
     ...(opts.extraStages ?? []),
     new ClassifyStage(new Classifier(opts.rules)),

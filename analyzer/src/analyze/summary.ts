@@ -1,7 +1,7 @@
 // Running totals of a one-shot analysis: what the reports summarise. Component names are interned so a regex
 // capture used as a Map key does not pin its whole line in memory.
 
-import type { AnalysisSummary, ClassifiedEvent, MinuteBucket } from '../core/types.ts';
+import type { AnalysisSummary, ClassifiedEvent, DetectionDecision, MinuteBucket } from '../core/types.ts';
 import { ownedString } from '../util/owned-string.ts';
 
 const CRITICAL_LEVELS = new Set(['ERROR', 'CRITICAL', 'FATAL']);
@@ -19,6 +19,9 @@ export class SummaryBuilder {
       bytes: 0,
       events: 0,
       byFormat: { plain: 0, json: 0, unparsed: 0 },
+      byFormatName: {},
+      detections: [],
+      timestampNullByReason: {},
       unparsedByReason: {},
       continuationLines: 0,
       truncatedLines: 0,
@@ -48,6 +51,9 @@ export class SummaryBuilder {
       return;
     }
     if (e.continuation) s.continuationLines += e.continuation.length;
+    const byName = s.byFormatName!;
+    const name = e.formatName ?? e.format;
+    byName[name] = (byName[name] ?? 0) + 1;
     s.byLevel[e.level] = (s.byLevel[e.level] ?? 0) + 1;
     if (e.component !== '') {
       const known = s.byComponent[e.component];
@@ -56,7 +62,12 @@ export class SummaryBuilder {
     }
     if (breadcrumb) s.byCategory[breadcrumb.category] = (s.byCategory[breadcrumb.category] ?? 0) + 1;
     const t = e.timestamp;
-    if (t === null) return;
+    if (t === null) {
+      const r = e.timestampReason ?? 'none';
+      const nulls = s.timestampNullByReason!;
+      nulls[r] = (nulls[r] ?? 0) + 1;
+      return;
+    }
     if (s.firstTimestamp === null || t < s.firstTimestamp) s.firstTimestamp = t;
     if (s.lastTimestamp === null || t > s.lastTimestamp) s.lastTimestamp = t;
     const minute = t - (t % 60_000);
@@ -73,6 +84,10 @@ export class SummaryBuilder {
     b.levels[e.level] = (b.levels[e.level] ?? 0) + 1;
     if (CRITICAL_LEVELS.has(e.level)) b.critical++;
     if (breadcrumb) b.breadcrumbs++;
+  }
+
+  addDetection(d: DetectionDecision): void {
+    this.s.detections!.push(d);
   }
 
   /** Continuation lines folded by the multiline stage (they are lines, not events). */

@@ -2,10 +2,13 @@
 // Exit codes: 0 ok · 1 nothing parseable · 2 usage or input error (one clear line on stderr).
 import { accessSync, constants, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { EventsExportWriter } from '../analyze/events.ts';
 import { OutputWriter } from '../analyze/outputs.ts';
 import { type AnalyzeInput, analyze } from '../analyze/run.ts';
 import { AnomalyConfigError, anomalyConfigFromEnv } from '../anomaly/config.ts';
 import type { OneShotAnomalyOptions } from '../anomaly/oneshot.ts';
+import type { CompiledCatalog } from '../parse/catalog/compiled.ts';
+import { catalogWith, FormatFileError } from '../parse/catalog/index.ts';
 import { formatTimeline } from '../report/terminal.ts';
 import { loadRules, RuleFileError } from '../rules/load.ts';
 import { parseDuration } from '../util/duration.ts';
@@ -19,6 +22,10 @@ usage: npm run analyze -- <file…> [options]        (use - to read stdin)
 options:
   --out, -o DIR        write breadcrumbs.csv, critical.csv, report.html, critical-per-minute.svg (default: report)
   --rules FILE         breadcrumb rules (YAML/JSON); default analyzer/rules/default.yml
+  --format NAME|auto   log format of every input (default auto: detected per source); see --list-formats
+  --formats FILE       add your own format definitions (YAML, like analyzer/formats/*.yml); repeatable
+  --list-formats       print the format catalog (name, family, what it reads) and exit
+  --events FILE        also write every event as one ECS JSON object per line (NDJSON)
   --lookback DURATION  how far before a failure its signals are searched (default 15m)
   --merge DURATION     failures/alerts this soon after a failure join its incident (default 2m)
   --max-line-bytes N   cut longer lines there (default 1048576)
@@ -39,6 +46,10 @@ async function main(argv: string[]): Promise<number> {
     options: {
       out: { type: 'string', short: 'o', default: 'report' },
       rules: { type: 'string' },
+      format: { type: 'string', default: 'auto' },
+      formats: { type: 'string', multiple: true, default: [] },
+      'list-formats': { type: 'boolean', default: false },
+      events: { type: 'string' },
       lookback: { type: 'string', default: '15m' },
       merge: { type: 'string', default: '2m' },
       'max-line-bytes': { type: 'string', default: String(1024 * 1024) },
@@ -54,6 +65,15 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const catalog = catalogWith(values.formats);
+  if (values['list-formats']) {
+    process.stdout.write(listFormats(catalog));
+    return 0;
+  }
+  if (values.format !== 'auto' && catalog.get(values.format) === undefined)
+    throw new UsageError(
+      `--format '${values.format}' is not in the catalog; use auto or one of: ${catalog.formats.map((f) => f.name).join(', ')}`,
+    );
   if (positionals.length === 0) throw new UsageError(`no input file given\n\n${USAGE}`);
 
   const lookbackMs = durationFlag('--lookback', values.lookback);
@@ -70,6 +90,21 @@ async function main(argv: string[]): Promise<number> {
   const anomalies = values['no-anomalies'] ? undefined : await anomalyOptions(values['anomaly-db']);
 
   const out = new OutputWriter(values.out);
+  if (values.events === '-' || values.events === '')
+    throw new UsageError(
+      '--events needs a file path (stdout carries the report), e.g. --events events.ndjson',
+    );
+  const events = values.events === undefined ? null : new EventsExportWriter(values.events);
+  const outHooks = out.hooks();
+  const onEvent =
+    events === null
+      ? outHooks.onEvent
+      : (c: Parameters<NonNullable<typeof outHooks.onEvent>>[0]) => {
+          const a = outHooks.onEvent?.(c);
+          const b = events.write(c.event);
+          if (a && b) return Promise.all([a, b]).then(() => undefined);
+          return a ?? b;
+        };
   const totalBytes = inputs.reduce((s, i) => s + (i.size ?? 0), 0);
   const progress =
     totalBytes >= PROGRESS_MIN_BYTES || inputs.some((i) => i.path === '-')
@@ -77,10 +112,11 @@ async function main(argv: string[]): Promise<number> {
       : undefined;
   const data = await analyze(
     inputs,
-    { rules, timeline: { lookbackMs, mergeMs }, maxLineBytes, anomalies },
-    { ...out.hooks(), onProgress: progress },
+    { rules, timeline: { lookbackMs, mergeMs }, maxLineBytes, anomalies, catalog, format: values.format },
+    { ...outHooks, onEvent, onProgress: progress },
   );
   progress?.(-1, 0);
+  await events?.close();
   const files = await out.finish(data, { png: values.png });
 
   if (values.json) {
@@ -102,6 +138,7 @@ async function main(argv: string[]): Promise<number> {
     const opts = { color, symbols: color, width: process.stdout.columns ?? 160 };
     process.stdout.write(`${formatTimeline(data, opts)}\n`);
     const written = [
+      events?.path,
       files.breadcrumbsCsv,
       files.criticalCsv,
       files.anomaliesCsv,
@@ -115,11 +152,20 @@ async function main(argv: string[]): Promise<number> {
   if (parsed === 0) {
     console.error(
       `crumbtrail analyze: nothing parseable in ${inputs.map((i) => i.path).join(', ')} ` +
-        `(${data.summary.lines} lines, none in the [ts] LEVEL - [component] message or JSON formats)`,
+        `(${data.summary.lines} lines, none in a known format — see --list-formats, or describe yours with --formats my.yml)`,
     );
     return 1;
   }
   return 0;
+}
+
+/** `--list-formats`: one line per format, from the catalog itself. */
+function listFormats(catalog: CompiledCatalog): string {
+  const rows = catalog.formats.map((f) => [f.name, f.spec.family, f.spec.title]);
+  const w0 = Math.max(...rows.map((r) => r[0]!.length));
+  const w1 = Math.max(...rows.map((r) => r[1]!.length));
+  const lines = rows.map(([n, fam, t]) => `${n!.padEnd(w0)}  ${fam!.padEnd(w1)}  ${t}`);
+  return `${lines.join('\n')}\n\n${catalog.formats.length} formats from ${catalog.catalog.files.length} files; --format NAME forces one, auto (default) detects per source\n`;
 }
 
 function durationFlag(flag: string, text: string): number {
@@ -151,8 +197,10 @@ async function anomalyOptions(dbPath: string | undefined): Promise<OneShotAnomal
 function checkInput(path: string): AnalyzeInput {
   if (path === '-') return { path };
   let size: number;
+  let mtimeMs: number;
   try {
     const st = statSync(path);
+    mtimeMs = st.mtimeMs;
     if (st.isDirectory())
       throw new UsageError(`'${path}' is a directory; give log files (e.g. ${path}/*.log)`);
     size = st.size;
@@ -163,7 +211,7 @@ function checkInput(path: string): AnalyzeInput {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
     throw new UsageError(`cannot read '${path}': ${why}; check the path and permissions`);
   }
-  return { path, size };
+  return { path, size, mtimeMs };
 }
 
 /** Progress on stderr: redrawn in place on a TTY, a line every few seconds otherwise. */
@@ -201,7 +249,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof RuleFileError) {
+    if (err instanceof UsageError || err instanceof RuleFileError || err instanceof FormatFileError) {
       console.error(`crumbtrail analyze: ${err.message}`);
       process.exitCode = 2;
     } else if (

@@ -46,7 +46,11 @@ export interface RawLine {
 
 export type FieldValue = string | number | boolean | null;
 
+/** Coarse kind of the parser: a text pattern ('plain', any catalog text format), a structured JSON decoder, or none. */
 export type EventFormat = 'plain' | 'json' | 'unparsed';
+
+/** ECS field name → value, as a catalog format maps them (`log.logger`, `process.pid`, `http.response.status_code` …). */
+export type EcsFields = Record<string, FieldValue>;
 
 /** A parsed log event. Continuation lines (stack traces) are attached to the event they follow. */
 export interface LogEvent {
@@ -57,9 +61,15 @@ export interface LogEvent {
   nextOffset: number;
   lineNo: number;
   format: EventFormat;
+  /** Catalog name of the format that parsed the line ('seed', 'syslog-rfc3164', 'pino' …; see analyzer/formats). */
+  formatName?: string;
   /** Epoch milliseconds (UTC); null when the line carried no usable time. */
   timestamp: number | null;
+  /** Why `timestamp` is null although the format has one ('unparseable', 'out-of-range', 'missing' …). */
+  timestampReason?: string;
   level: Level;
+  /** The level as written in the line (ECS `log.level`), before normalisation; undefined when it had none. */
+  rawLevel?: string;
   /** The emitting component / service; '' when unknown. */
   component: string;
   message: string;
@@ -67,6 +77,8 @@ export interface LogEvent {
   spanId?: string;
   /** key=value pairs from the message and extra JSON fields (flattened with dots). Numbers parsed. */
   fields: Record<string, FieldValue>;
+  /** ECS fields the format maps from its captures/keys (`log.logger`, `process.pid`, `client.ip` …). */
+  ecs?: EcsFields;
   /** Unparsed lines that followed this event (stack traces, wrapped output). */
   continuation?: string[];
   /** Why a line is `unparsed` ('invalid-utf8', 'binary', 'no-format', 'continuation-orphan', …). */
@@ -176,6 +188,12 @@ export interface AnalysisSummary {
   bytes: number;
   events: number;
   byFormat: Record<EventFormat, number>;
+  /** Events per catalog format name (absent in summaries built before the catalog existed). */
+  byFormatName?: Record<string, number>;
+  /** Per source: the detection decisions made (first pick, then any re-detection). */
+  detections?: DetectionDecision[];
+  /** Null timestamps on parsed events, by reason. */
+  timestampNullByReason?: Record<string, number>;
   unparsedByReason: Record<string, number>;
   /** Continuation lines folded into the event before them (stack traces). */
   continuationLines: number;
@@ -187,6 +205,19 @@ export interface AnalysisSummary {
   lastTimestamp: number | null;
   perMinute: MinuteBucket[];
   durationMs: number;
+}
+
+/** A format chosen for a source: at which line, from how many sampled lines, with which match rate. */
+export interface DetectionDecision {
+  source: string;
+  format: string;
+  /** 1-based line at which the choice took effect. */
+  line: number;
+  sampled: number;
+  /** Share (0…1) of sampled lines the chosen format parsed. */
+  matchRate: number;
+  /** 'initial' for the first choice, 'redetect' after the match rate collapsed, 'forced' for --format NAME. */
+  reason: 'initial' | 'redetect' | 'forced';
 }
 
 /** Everything a report renders. `breadcrumbs` may be a capped sample; `breadcrumbsTotal` is the real count. */

@@ -1,6 +1,7 @@
 // JSON lines and ECS: common field names mapped onto the event; everything else kept (flattened with dots).
 import type { FieldValue, LogEvent } from '../core/types.ts';
 import { normaliseLevel } from './level.ts';
+import { parseTimestamp } from './timestamp.ts';
 
 /** The event parts a JSON line supplies (the rest comes from the line's position). */
 export type JsonParts = Pick<
@@ -52,6 +53,33 @@ function take(flat: Record<string, FieldValue>, keys: string[]): FieldValue | un
   return undefined;
 }
 
+let lastText = '';
+let lastFlat: Readonly<Record<string, FieldValue>> | null = null;
+
+/**
+ * A JSON object line, flattened with dots (read-only: copy before changing it), or null. The last line is
+ * cached, so detection trying several JSON formats on one line parses it once.
+ */
+export function parseJsonObject(text: string): Readonly<Record<string, FieldValue>> | null {
+  if (text === lastText) return lastFlat;
+  lastText = text;
+  lastFlat = null;
+  if (text.charCodeAt(0) !== 123 /* { */) return null;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return null;
+  const flat: Record<string, FieldValue> = {};
+  flatten(obj as Record<string, unknown>, '', flat, 0);
+  lastFlat = flat;
+  return flat;
+}
+
+export { flatten as flattenJson };
+
 function flatten(
   obj: Record<string, unknown>,
   prefix: string,
@@ -67,11 +95,7 @@ function flatten(
   }
 }
 
+/** Never throws: epoch s/ms/µs/ns or ISO text, null (with a counted reason upstream) when out of range. */
 function toEpochMs(v: FieldValue | undefined): number | null {
-  if (typeof v === 'number') return v > 1e11 ? Math.round(v) : Math.round(v * 1000); // seconds vs ms
-  if (typeof v === 'string') {
-    const t = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? v : `${v.replace(' ', 'T')}Z`);
-    return Number.isNaN(t) ? null : t;
-  }
-  return null;
+  return parseTimestamp(v, 'iso8601', Date.now());
 }

@@ -3,7 +3,7 @@
 // The common shape is read by a hand-written scanner (no regex, no Date per line: the day is cached); anything
 // unusual (a zone, odd spacing) falls back to the full regular expression.
 import type { Level } from '../core/types.ts';
-import { normaliseLevel } from './level.ts';
+import { seedLevel } from './level.ts';
 
 const PLAIN =
   /^\[(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2})?\]\s+([A-Za-z]+)\s+-\s+\[([^\]]*)\]\s?(.*)$/;
@@ -11,13 +11,15 @@ const PLAIN =
 export interface PlainParts {
   timestamp: number;
   level: Level;
+  /** The level word as written. */
+  rawLevel: string;
   component: string;
   message: string;
 }
 
 const LEVEL_WORDS: Record<string, Level> = {};
 for (const w of ['TRACE', 'DEBUG', 'INFO', 'WARN', 'WARNING', 'ERROR', 'CRITICAL', 'FATAL'])
-  LEVEL_WORDS[w] = normaliseLevel(w);
+  LEVEL_WORDS[w] = seedLevel(w);
 
 let cachedDay = '';
 let cachedDayMs = 0;
@@ -75,7 +77,7 @@ function scan(text: string): PlainParts | null {
   const levelEnd = text.indexOf(' ', levelStart);
   if (levelEnd < 0) return null;
   const word = text.slice(levelStart, levelEnd);
-  const level = LEVEL_WORDS[word] ?? normaliseLevel(word);
+  const level = LEVEL_WORDS[word] ?? seedLevel(word);
   if (level === 'UNKNOWN') return null;
   // " - [component] "
   if (
@@ -91,6 +93,7 @@ function scan(text: string): PlainParts | null {
   return {
     timestamp: cachedDayMs + ((h * 60 + mi) * 60 + s) * 1000 + ms,
     level,
+    rawLevel: word,
     component,
     message: text.slice(msgStart),
   };
@@ -99,7 +102,7 @@ function scan(text: string): PlainParts | null {
 function parseWithRegex(text: string): PlainParts | null {
   const m = PLAIN.exec(text);
   if (m === null) return null;
-  const level = normaliseLevel(m[9]);
+  const level = seedLevel(m[9]!);
   if (level === 'UNKNOWN') return null;
   const frac = m[7];
   const ms = frac === undefined ? 0 : Math.floor(Number(frac.padEnd(3, '0').slice(0, 3)));
@@ -111,5 +114,5 @@ function parseWithRegex(text: string): PlainParts | null {
     t -= sign * (Number(digitsOnly.slice(0, 2)) * 60 + Number(digitsOnly.slice(2, 4))) * 60_000;
   }
   if (Number.isNaN(t)) return null;
-  return { timestamp: t, level, component: m[10]!.trim(), message: m[11]! };
+  return { timestamp: t, level, rawLevel: m[9]!, component: m[10]!.trim(), message: m[11]! };
 }

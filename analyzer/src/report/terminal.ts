@@ -109,6 +109,8 @@ export function formatSummary(data: ReportData, opts: TimelineFormatOptions): st
     ),
   );
   row('events', num(s.events), breakdown({ plain: s.byFormat.plain, json: s.byFormat.json }, st));
+  if (s.byFormatName && Object.keys(s.byFormatName).length > 0)
+    row('formats', num(Object.keys(s.byFormatName).length), breakdown(s.byFormatName, st));
   const unparsedTotal = s.byFormat.unparsed;
   row('unparsed', num(unparsedTotal), breakdown(s.unparsedByReason, st));
   if (s.continuationLines || s.truncatedLines) {
