@@ -165,7 +165,7 @@ export async function startAnalyzer(
       // exited
     }
   }, 100);
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 120_000;
   while (port === 0 && Date.now() < deadline && proc.exitCode === null) await sleep(25);
   if (port === 0) {
     clearInterval(run.rssTimer);
