@@ -249,8 +249,9 @@ export class EsNode {
         250,
       );
     } catch (err) {
+      const why = await this.diagnose();
       await this.kill9();
-      throw new Error(`${(err as Error).message}\n--- node log ---\n${this.logTail()}`);
+      throw new Error(`${(err as Error).message}\n${why}\n--- node log ---\n${this.logTail()}`);
     }
   }
 
@@ -284,11 +285,32 @@ export class EsNode {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Last lines the node wrote to its console (for failure messages). */
+  /** Cluster health and unassigned shards, for a start that never turned green. */
+  private async diagnose(): Promise<string> {
+    const get = async (path: string): Promise<string> => {
+      try {
+        const r = await fetch(`${this.url}${path}`, { signal: AbortSignal.timeout(5000) });
+        return (await r.text()).slice(0, 2000);
+      } catch (err) {
+        return `(${path}: ${(err as Error).message})`;
+      }
+    };
+    return [
+      `--- _cluster/health ---\n${await get('/_cluster/health')}`,
+      `--- shards not started ---\n${await get('/_cat/shards?h=index,shard,prirep,state,unassigned.reason')}`,
+      `--- allocation ---\n${await get('/_cluster/allocation/explain')}`,
+    ].join('\n');
+  }
+
+  /** Last lines the node wrote to its console (for failure messages), stack frames left out. */
   logTail(lines = 40): string {
     try {
       const f = join(this.dir, `console-${this.starts}.log`);
-      return readFileSync(f, 'utf8').split('\n').slice(-lines).join('\n');
+      return readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((l) => !/^\s+at /.test(l))
+        .slice(-lines)
+        .join('\n');
     } catch {
       return '(no log)';
     }

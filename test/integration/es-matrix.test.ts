@@ -1,6 +1,8 @@
 // The fault matrix, process level: the real service (analyzer/src/cli/serve.ts) tails files and ships to the
-// stand-in Elasticsearch while we write lines, kill -9 it, restart it, break Elasticsearch in every way the
-// stand-in can, rotate files and write huge or binary lines.
+// stand-in Elasticsearch while we write lines, kill -9 it mid-request (the stand-in holds answers back so the kill
+// lands inside a bulk request), inject what a real node cannot be made to do (hangs, 429 storms, per-item
+// 429/400/409 mixes), rotate files and write huge or binary lines. Refused connections, SIGTERM, kill -9 of
+// Elasticsearch and a 60 s outage run against a real node: test/engine/es-fault-matrix.test.ts.
 // Oracle per scenario: every newline-terminated line written that the rules classify ⊆ indexed (except the
 // documents the stand-in rejects, which must be in the dead-letter file); indexed ⊆ written; no line indexed
 // twice; a checkpoint never past a classified line that is not stored; RSS of the service under a cap.
@@ -177,38 +179,6 @@ describe('Elasticsearch shipping fault matrix (service process)', { skip, concur
     }
   });
 
-  test('Elasticsearch refusing connections, with a restart of the analyzer during the outage', {
-    timeout: 180_000,
-  }, async () => {
-    const { logs, state } = scenarioDirs('refuse');
-    const es = await ElasticsearchStandIn.start({ seed: 22 });
-    const w = new Writer(logs);
-    try {
-      let r = await startAnalyzer(state, logs, es.url);
-      w.write(500);
-      await waitIndexed(es, w, new Set(), 20_000);
-      await es.down();
-      w.write(3000);
-      await sleep(1500);
-      const ready = await fetch(`http://127.0.0.1:${r.port}/readyz`).then((x) => x.status);
-      assert.notEqual(ready, 200, '/readyz fails while Elasticsearch is unreachable');
-      const v1 = checkpointViolations(state, w, es, new Set());
-      await stopAnalyzer(r, 'SIGKILL'); // restart during the outage
-      let rss = r.maxRssMb;
-      r = await startAnalyzer(state, logs, es.url);
-      w.write(500);
-      await sleep(1000);
-      await es.up();
-      await waitIndexed(es, w, new Set(), 60_000);
-      assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
-      rss = Math.max(rss, r.maxRssMb);
-      assert.deepEqual(v1, []);
-      assertOracle('refuse+restart', es, w, rss);
-    } finally {
-      await es.stop();
-    }
-  });
-
   test('accepting but never answering, then a whole-request 429 storm', { timeout: 180_000 }, async () => {
     const { logs, state } = scenarioDirs('hang');
     const es = await ElasticsearchStandIn.start({ seed: 23 });
@@ -362,36 +332,6 @@ describe('Elasticsearch shipping fault matrix (service process)', { skip, concur
       assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
       assert.deepEqual(checkpointViolations(state, w, es, new Set()), []);
       assertOracle('checkpoint-unwritable', es, w, r.maxRssMb);
-    } finally {
-      await es.stop();
-    }
-  });
-
-  test('SIGTERM under load: the checkpoint equals the last acknowledged offset', {
-    timeout: 180_000,
-  }, async () => {
-    const { logs, state } = scenarioDirs('sigterm');
-    const es = await ElasticsearchStandIn.start({ seed: 27 });
-    const w = new Writer(logs);
-    try {
-      es.faults.delayMs = 100;
-      const r = await startAnalyzer(state, logs, es.url);
-      const until = Date.now() + 1500;
-      while (Date.now() < until) {
-        w.write(200);
-        await sleep(20);
-      }
-      assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
-      const v = checkpointViolations(state, w, es, new Set());
-      assert.deepEqual(v, [], 'checkpoint past an unstored line');
-      // Everything before the checkpoint is stored; restart and the rest arrives without duplicates.
-      const cp = checkpoints(state).find((c) => c.path === w.path('app.log'));
-      assert.ok(cp && cp.offset > 0, 'a checkpoint was written');
-      es.faults.delayMs = 0;
-      const r2 = await startAnalyzer(state, logs, es.url);
-      await waitIndexed(es, w, new Set(), 60_000);
-      assert.equal(await stopAnalyzer(r2, 'SIGTERM'), 0);
-      assertOracle('sigterm', es, w, Math.max(r.maxRssMb, r2.maxRssMb));
     } finally {
       await es.stop();
     }
