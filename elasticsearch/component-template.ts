@@ -99,6 +99,11 @@ export function componentTemplate(): estypes.ClusterPutComponentTemplateRequest 
               file_id: keyword,
               line_no: { type: 'long' },
               format: keyword,
+              // Set by the ingest pipeline (generated from the format catalog): the normalised level (log.level
+              // keeps the level as written), the component, why a timestamp could not be read.
+              level: keyword,
+              component: keyword,
+              timestamp_reason: keyword,
               truncated: { type: 'boolean' },
               unparsed_reason: keyword,
               continuation_lines: { type: 'integer' },

@@ -2,7 +2,7 @@
 // every Parts object is built in one shape so the hot path stays monomorphic.
 import type { EcsFields, EventFormat, FieldValue, Level } from '../core/types.ts';
 import type { FormatSpec } from './catalog/schema.ts';
-import { flattenJson, parseJsonObject } from './json.ts';
+import { flattenJson, parseJsonObject, take } from './json.ts';
 import { extractKeyValues, typedValue } from './kv.ts';
 import { levelOf, writtenLevel } from './level.ts';
 import { groupIndices } from './pattern.ts';
@@ -61,6 +61,26 @@ const LOGFMT_LEVEL = ['level', 'lvl', 'severity'];
 const LOGFMT_COMPONENT = ['component', 'logger', 'module', 'service'];
 const LOGFMT_MESSAGE = ['msg', 'message'];
 
+/** The keys a json/logfmt format reads each part from, in order (its own, then the generic ones). */
+export function structuredKeys(spec: FormatSpec): {
+  timestamp: string[];
+  level: string[];
+  component: string[];
+  message: string[];
+  trace: string[];
+  span: string[];
+} {
+  const json = spec.decoder === 'json';
+  return {
+    timestamp: merge(spec.timestamp?.from, json ? JSON_TIME : LOGFMT_TIME),
+    level: merge(spec.level?.from, json ? JSON_LEVEL : LOGFMT_LEVEL),
+    component: merge(spec.component?.from, json ? JSON_COMPONENT : LOGFMT_COMPONENT),
+    message: merge(spec.message?.from, json ? JSON_MESSAGE : LOGFMT_MESSAGE),
+    trace: TRACE_KEYS,
+    span: SPAN_KEYS,
+  };
+}
+
 const merge = (own: string[] | undefined, generic: string[]) =>
   own === undefined ? generic : [...own, ...generic.filter((k) => !own.includes(k))];
 
@@ -79,18 +99,6 @@ function parts(format: EventFormat, name: string): Parts {
     traceId: undefined,
     spanId: undefined,
   };
-}
-
-/** Remove and return the first present key (so mapped fields are not duplicated in `fields`). */
-function take(flat: Record<string, FieldValue>, keys: string[]): FieldValue | undefined {
-  for (const k of keys) {
-    if (k in flat) {
-      const v = flat[k]!;
-      delete flat[k];
-      return v;
-    }
-  }
-  return undefined;
 }
 
 function traceFrom(p: Parts): void {
@@ -246,7 +254,9 @@ function structuredParser(spec: FormatSpec, how: 'json' | 'logfmt') {
       p.rawLevel = writtenLevel(lv, levelKind);
     }
     p.component = String(take(flat, compKeys) ?? '');
-    p.message = String(take(flat, msgKeys) ?? '');
+    const msg = take(flat, msgKeys);
+    // A logfmt line without msg= (Prometheus' `level=info fd_limits=…`): the line itself says what happened.
+    p.message = msg === undefined || msg === null ? (json ? '' : text) : String(msg);
     if (ecsKeys.length > 0) {
       const ecs: EcsFields = {};
       for (const [k, target] of ecsKeys) {

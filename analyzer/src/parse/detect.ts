@@ -90,6 +90,8 @@ export class SourceParser {
         this.locked = null;
         this.counts.fill(0);
         this.sampled = 0;
+        this.leader = null;
+        this.leaderScore = 0;
       }
     }
     if (p !== null) return p;
@@ -114,7 +116,8 @@ export class SourceParser {
       for (const f of this.catalog.byPriority) {
         const p = f.wrapper ? this.unwrapWith(f, text, true) : f.parse(text, this.refMs);
         if (p === null || typeof p !== 'object') continue;
-        const score = ++counts[f.index]!;
+        const n = ++counts[f.index]!;
+        const score = f.spec.priority <= 0 ? n / FALLBACK_MARGIN : n;
         if (score > bestScore) {
           bestScore = score;
           bestF = f;
@@ -122,10 +125,21 @@ export class SourceParser {
         }
       }
     }
+    if (bestF !== null && bestScore >= this.leaderScore) {
+      this.leader = bestF;
+      this.leaderScore = bestScore;
+    }
     if (this.sampled >= SAMPLE_LINES) this.lock();
     if (bestF?.wrapper) return this.unwrapWith(bestF, text);
+    // No format reads it: a continuation if the leading format so far says it does not start an event.
+    if (bestP === null && this.leader !== null && !isBlank(text) && !this.leader.startsEvent(text))
+      return CONTINUATION;
     return bestP;
   }
+
+  /** While sampling: the best-scoring format so far (its multi-line rule applies to lines nothing reads). */
+  private leader: CompiledFormat | null = null;
+  private leaderScore = 0;
 
   private sampleStart = 1;
   private lock(): void {

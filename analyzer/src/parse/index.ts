@@ -164,28 +164,15 @@ export class ParseStage implements Stage<RawLine, LogEvent> {
 }
 
 function fromParts(line: RawLine, p: Parts): LogEvent {
-  return {
-    source: line.source,
-    fileId: line.fileId,
-    offset: line.offset,
-    nextOffset: line.nextOffset,
-    lineNo: line.lineNo,
-    format: p.format,
-    formatName: p.formatName,
-    timestamp: p.timestamp,
-    timestampReason: p.timestampReason,
-    level: p.level,
-    rawLevel: p.rawLevel,
-    component: p.component,
-    message: p.message,
-    traceId: p.traceId,
-    spanId: p.spanId,
-    fields: p.fields,
-    ecs: p.ecs,
-    continuation: undefined,
-    unparsedReason: undefined,
-    truncated: line.truncated === true ? true : undefined,
-  };
+  // makeEvent's literal has every key, so these assignments keep the one shape.
+  const e = makeEvent(line, p.format, p.timestamp, p.level, p.component, p.message, p.fields);
+  e.formatName = p.formatName;
+  e.timestampReason = p.timestampReason;
+  e.rawLevel = p.rawLevel;
+  e.traceId = p.traceId;
+  e.spanId = p.spanId;
+  e.ecs = p.ecs;
+  return e;
 }
 
 // Lines that continue the event above them: indented, Java/Python stack frames, "Caused by", "... 12 more".

@@ -18,16 +18,9 @@ const SPAN_KEYS = ['span_id', 'span.id', 'spanId'];
 const MAX_DEPTH = 4;
 
 export function parseJson(text: string): JsonParts | null {
-  if (text.charCodeAt(0) !== 123 /* { */) return null;
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return null;
-  const flat: Record<string, FieldValue> = {};
-  flatten(obj as Record<string, unknown>, '', flat, 0);
+  const parsed = parseJsonObject(text);
+  if (parsed === null) return null;
+  const flat: Record<string, FieldValue> = { ...parsed };
 
   const timestamp = toEpochMs(take(flat, TIME_KEYS));
   const level = normaliseLevel(take(flat, LEVEL_KEYS) ?? undefined);
@@ -42,7 +35,7 @@ export function parseJson(text: string): JsonParts | null {
 }
 
 /** Remove and return the first present key (so mapped fields are not duplicated in `fields`). */
-function take(flat: Record<string, FieldValue>, keys: string[]): FieldValue | undefined {
+export function take(flat: Record<string, FieldValue>, keys: string[]): FieldValue | undefined {
   for (const k of keys) {
     if (k in flat) {
       const v = flat[k]!;

@@ -4,7 +4,7 @@ import type { LevelKind } from './catalog/schema.ts';
 // Names seen in the wild (syslog, log4j, JUL, Python, Go zap/klog, pino, winston, Serilog, GCP, PostgreSQL,
 // MySQL, Android) folded onto our eight levels. syslog `alert`/`emerg` are severities (CRITICAL/FATAL),
 // never the alerting breadcrumb category.
-const BY_NAME: Record<string, Level> = {
+export const LEVEL_NAMES: Readonly<Record<string, Level>> = {
   trace: 'TRACE',
   verbose: 'TRACE',
   silly: 'TRACE',
@@ -80,7 +80,7 @@ const SEED_WORDS = new Set([
 export function seedLevel(word: string): Level {
   const w = word.toLowerCase();
   if (w === 'alert') return 'FATAL'; // what the seed format always made of it
-  return SEED_WORDS.has(w) ? (BY_NAME[w] ?? 'UNKNOWN') : 'UNKNOWN';
+  return SEED_WORDS.has(w) ? (LEVEL_NAMES[w] ?? 'UNKNOWN') : 'UNKNOWN';
 }
 
 /** syslog severity 0…7 (RFC 5424 §6.2.1), in order. */
@@ -88,7 +88,7 @@ export const SYSLOG_SEVERITY_NAMES = ['emerg', 'alert', 'crit', 'err', 'warning'
 
 /** Normalise a level name or pino-style number; UNKNOWN when unrecognised. */
 export function normaliseLevel(value: unknown): Level {
-  if (typeof value === 'string') return BY_NAME[value.toLowerCase()] ?? 'UNKNOWN';
+  if (typeof value === 'string') return LEVEL_NAMES[value.toLowerCase()] ?? 'UNKNOWN';
   if (typeof value === 'number') return pinoLevel(value);
   return 'UNKNOWN';
 }
@@ -125,7 +125,7 @@ export function levelOf(
       if (typeof raw === 'number') return pinoLevel(raw);
       const s = String(raw);
       const own = map === undefined ? undefined : map[s.toLowerCase()];
-      return own ?? BY_NAME[s.toLowerCase()] ?? BY_NAME[s.trim().toLowerCase()] ?? 'UNKNOWN';
+      return own ?? LEVEL_NAMES[s.toLowerCase()] ?? LEVEL_NAMES[s.trim().toLowerCase()] ?? 'UNKNOWN';
     }
     case 'pino': {
       const n = Number(raw);
@@ -138,7 +138,7 @@ export function levelOf(
       const n = Number(raw);
       if (!Number.isInteger(n) || n < 0) return levelOf(raw, 'name', map);
       const sev = kind === 'syslog-pri' ? n % 8 : n;
-      return sev > 7 ? 'UNKNOWN' : (BY_NAME[SYSLOG_SEVERITY_NAMES[sev]!] ?? 'UNKNOWN');
+      return sev > 7 ? 'UNKNOWN' : (LEVEL_NAMES[SYSLOG_SEVERITY_NAMES[sev]!] ?? 'UNKNOWN');
     }
   }
 }

@@ -79,7 +79,9 @@ const YY_SLASH = /^(\d{2})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:[.,](\d+)
 const KLOG = /^(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/;
 const MD_TIME = /^(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/;
 const DMY_MONTH = /^(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/;
+const TIME_ONLY = /^(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?$/;
 const DIGITS = /^-?\d+(?:\.\d+)?$/;
+const DAY_MS = 86_400_000;
 
 /** Epoch seconds / ms / µs / ns, told apart by magnitude (values after 1973 in seconds … 2100 in ns). */
 export function fromEpoch(n: number): number | null {
@@ -183,10 +185,20 @@ const ANY_ORDER: TimestampKind[] = [
 
 /** The generic fallback: try each shape (cheap: every shape is anchored and fails on its first chars). */
 function parseAny(s: string, refMs: number): number | null {
+  let m: RegExpExecArray | null;
   if (DIGITS.test(s) && s.length >= 10) return fromEpoch(Number(s));
   for (const k of ANY_ORDER) {
     const t = parseTimestamp(s, k, refMs, false);
     if (t !== null || reason === 'out-of-range') return t;
+  }
+  m = TIME_ONLY.exec(s);
+  if (m !== null) {
+    // A time of day alone (log4j2/logback defaults): the reference's day, or the one before.
+    const day = refMs - (refMs % DAY_MS);
+    let t = day + ((+m[1]! * 60 + +m[2]!) * 60 + +m[3]!) * 1000 + fracMs(m[4]);
+    if (+m[1]! > 23 || +m[2]! > 59 || +m[3]! > 60) return fail('unparseable');
+    if (t > refMs + ZONE_SLACK_MS) t -= DAY_MS;
+    return checked(t);
   }
   return fail('unparseable');
 }
@@ -221,6 +233,7 @@ export const ES_DATE_FORMATS: Readonly<Record<TimestampKind, readonly string[]>>
     'MMM d HH:mm:ss',
     'dd/MMM/yyyy:HH:mm:ss Z',
     'yyyy/MM/dd HH:mm:ss',
+    'HH:mm:ss.SSS',
     'UNIX_MS',
     'UNIX',
   ],

@@ -1,0 +1,3 @@
+module corpus/deploysim
+
+go 1.22
