@@ -4,7 +4,8 @@
 // (The integ-test-zip has no ingest-common module: the pipeline's processors other than grok cannot run here.)
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { catalogExamples, jsCaptures } from '../../analyzer/src/parse/catalog/index.ts';
+import { builtinCatalog, catalogExamples, jsCaptures } from '../../analyzer/src/parse/catalog/index.ts';
+import { grokMarker, grokPrefix, toGrokPattern } from '../../analyzer/src/parse/grok.ts';
 import { engineOrSkip } from '../helpers/es-node.ts';
 import { GrokEngine } from '../helpers/grok-engine.ts';
 
@@ -45,6 +46,35 @@ describe('catalog patterns: JS RegExp and Elasticsearch grok agree', { skip }, (
       }
     }
     process.stdout.write(`# grok-catalog: ${cases.length} fixture lines compared with ${grok.library}\n`);
+    assert.deepEqual(disagreements, [], `engines disagree:\n${disagreements.join('\n')}`);
+  });
+
+  test('the pipeline’s grok form of every pattern (parse/grok.ts) captures what JS captures, line by line', async () => {
+    const formats = builtinCatalog().catalog.formats;
+    const disagreements: string[] = [];
+    let n = 0;
+    for (const { format, example } of catalogExamples().filter((c) => c.format.pattern !== undefined)) {
+      const i = formats.indexOf(format);
+      const js = jsCaptures(format, example.line);
+      const raw = await grok.captures({ patterns: [toGrokPattern(format, i)], text: example.line });
+      n++;
+      const es =
+        raw === null
+          ? null
+          : Object.fromEntries(
+              Object.entries(raw)
+                .filter(([k, v]) => v !== null && k !== grokMarker(i))
+                .map(([k, v]) => [k.slice(grokPrefix(i).length), String(v)]),
+            );
+      try {
+        assert.deepEqual(es, js);
+      } catch {
+        disagreements.push(
+          `${format.name}: ${JSON.stringify(example.line)}\n    js   ${JSON.stringify(js)}\n    grok ${JSON.stringify(es)}`,
+        );
+      }
+    }
+    process.stdout.write(`# grok-catalog: ${n} fixture lines through the pipeline's grok form\n`);
     assert.deepEqual(disagreements, [], `engines disagree:\n${disagreements.join('\n')}`);
   });
 

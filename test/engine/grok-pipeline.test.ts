@@ -14,8 +14,12 @@ import { GrokEngine } from '../helpers/grok-engine.ts';
 
 const engine = engineOrSkip('grok pipeline');
 const skip = typeof engine === 'string' ? engine : false;
-/** Today's pipeline drops the continuation lines; the catalog-built pipeline (branch `formats`) fixes it. */
-const MULTILINE_FIXED = false;
+/**
+ * The pipeline before the catalog kept only the first line of every multi-line event (`%{GREEDYDATA:message}$`);
+ * the catalog-built one widens each format's message capture to `(?:.|\n)*` — except where the message capture
+ * is lazy (`.*?`, followed by an optional tail), which toGrokPattern leaves as it is. Known, reported, todo here:
+ */
+const KNOWN_MULTILINE_DEFECTS = new Set(['kafka', 'zap-console']);
 
 const STACK = [
   'java.lang.IllegalStateException: order book empty',
@@ -47,19 +51,15 @@ describe('the ingest pipeline’s grok on multi-line events (Elasticsearch grok 
     await grok?.close();
   });
 
-  test('every line of a multi-line event survives the grok step', {
-    todo: MULTILINE_FIXED
-      ? false
-      : 'today’s pipeline keeps only the first line: fixed by the catalog-built pipeline (branch formats)',
-  }, async () => {
+  test('every line of a multi-line event survives the grok step', async (t) => {
     process.stdout.write(
       '# NOTICE: _ingest/pipeline/_simulate is impossible on the integ-test-zip (no ingest-common module); grok checked with the library itself\n',
     );
     const processors = grokProcessors();
     assert.ok(processors.length > 0, 'the pipeline has grok processors');
-    const lost: string[] = [];
     let matched = 0;
     for (const ev of multilineEvents()) {
+      let lost: string[] | null = null;
       for (const p of processors) {
         const caps = await grok.captures({
           patterns: p.patterns,
@@ -68,19 +68,23 @@ describe('the ingest pipeline’s grok on multi-line events (Elasticsearch grok 
           text: ev.text,
         });
         if (caps === null) continue;
-        matched++;
         const kept = Object.values(caps).map(String).join('\n');
-        for (const line of STACK)
-          if (!kept.includes(line))
-            lost.push(`${ev.name}: ${JSON.stringify(line)} dropped (captures ${JSON.stringify(caps)})`);
+        lost = STACK.filter((line) => !kept.includes(line));
         break;
       }
+      if (lost === null) continue; // this processor set does not read that format (another step does)
+      matched++;
+      const known = KNOWN_MULTILINE_DEFECTS.has(ev.name);
+      await t.test(
+        ev.name,
+        { todo: known ? 'lazy message capture: continuation lines dropped' : false },
+        () => {
+          assert.deepEqual(lost, [], `${ev.name}: lines dropped`);
+        },
+      );
     }
-    process.stdout.write(
-      `# grok-pipeline: ${matched} multi-line events matched, ${lost.length} lines dropped\n`,
-    );
+    process.stdout.write(`# grok-pipeline: ${matched} multi-line events matched a grok processor\n`);
     assert.ok(matched >= 1, 'the seed multi-line event matches a grok processor');
-    assert.deepEqual(lost, []);
   });
 
   test('the harness sees the defect: `%{GREEDYDATA:message}$` keeps the first line only', async () => {
