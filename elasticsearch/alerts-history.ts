@@ -3,6 +3,7 @@
 // write alias: `crumbtrail-alerts-history` → crumbtrail-alerts-history-000001 (is_write_index), rolled over and
 // deleted by ILM like the data streams. One node: no replicas (else the cluster is yellow for ever).
 import type { estypes } from '@elastic/elasticsearch';
+import { retentionPolicy } from './ilm-policy.ts';
 
 export const ALERTS_HISTORY_ALIAS = 'crumbtrail-alerts-history';
 export const ALERTS_HISTORY_POLICY = 'crumbtrail-alerts-history';
@@ -11,19 +12,10 @@ export const ALERTS_HISTORY_FIRST_INDEX = `${ALERTS_HISTORY_ALIAS}-000001`;
 const keyword = { type: 'keyword', ignore_above: 1024 } as const;
 
 export function alertsHistoryPolicy(retentionDays: number): estypes.IlmPutLifecycleRequest {
-  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-    throw new Error(`RETENTION_DAYS must be a whole number of days >= 1 (got ${retentionDays})`);
-  }
-  return {
-    name: ALERTS_HISTORY_POLICY,
-    policy: {
-      _meta: { managed_by: 'crumbtrail provision' },
-      phases: {
-        hot: { min_age: '0ms', actions: { rollover: { max_primary_shard_size: '1gb', max_age: '7d' } } },
-        delete: { min_age: `${retentionDays}d`, actions: { delete: {} } },
-      },
-    },
-  } satisfies estypes.IlmPutLifecycleRequest;
+  return retentionPolicy(ALERTS_HISTORY_POLICY, retentionDays, {
+    max_primary_shard_size: '1gb',
+    max_age: '7d',
+  });
 }
 
 export function alertsHistoryTemplate(): estypes.IndicesPutIndexTemplateRequest {
