@@ -25,7 +25,10 @@ export interface GrokRequest {
 
 export class GrokEngine {
   private seq = 0;
-  private readonly waiting = new Map<string, (r: { match?: boolean; captures?: GrokCaptures; error?: string }) => void>();
+  private readonly waiting = new Map<
+    string,
+    (r: { match?: boolean; captures?: GrokCaptures; error?: string }) => void
+  >();
 
   private constructor(
     private readonly proc: ChildProcessWithoutNullStreams,
@@ -46,7 +49,8 @@ export class GrokEngine {
     const lib = join(engine.home, 'lib');
     const jars = readdirSync(lib).filter((n) => /^(elasticsearch-grok|joni|jcodings)-[\d.]+\.jar$/.test(n));
     const grokJar = jars.find((j) => j.startsWith('elasticsearch-grok'));
-    if (!grokJar || jars.length !== 3) throw new Error(`grok, joni and jcodings jars not found in ${lib}: ${jars}`);
+    if (!grokJar || jars.length !== 3)
+      throw new Error(`grok, joni and jcodings jars not found in ${lib}: ${jars}`);
     const cp = jars.map((j) => join(lib, j)).join(':');
     const dir = mkdtempSync(join(tmpdir(), 'crumbtrail-grok-'));
     execFileSync(join(engine.javaHome, 'bin/javac'), ['-d', dir, '-cp', cp, SOURCE], { stdio: 'inherit' });
@@ -63,7 +67,13 @@ export class GrokEngine {
     const defs = Object.entries(req.definitions ?? {})
       .map(([k, v]) => `${k}=${v}`)
       .join('\n');
-    const line = [id, b64(req.patterns.join('\n')), b64(defs), req.ecsCompatibility ?? 'disabled', b64(req.text)];
+    const line = [
+      id,
+      b64(req.patterns.join('\n')),
+      b64(defs),
+      req.ecsCompatibility ?? 'disabled',
+      b64(req.text),
+    ];
     const res = await new Promise<{ match?: boolean; captures?: GrokCaptures; error?: string }>((resolve) => {
       this.waiting.set(id, resolve);
       this.proc.stdin.write(`${line.join('\t')}\n`);
