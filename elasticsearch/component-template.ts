@@ -14,7 +14,9 @@ export function componentTemplate(): estypes.ClusterPutComponentTemplateRequest 
     _meta: { managed_by: 'crumbtrail provision' },
     template: {
       // Nested settings form: ES returns settings nested, so the idempotency compare matches.
-      settings: { index: { lifecycle: { name: ILM_POLICY_NAME } } },
+      // number_of_replicas 0: the kit runs one node, where a replica can never be assigned (the cluster would be
+      // yellow for ever). On a multi-node cluster raise it with PUT _component_template (or index settings).
+      settings: { index: { lifecycle: { name: ILM_POLICY_NAME }, number_of_replicas: '0' } },
       mappings: {
         dynamic: true,
         properties: {
@@ -22,12 +24,35 @@ export function componentTemplate(): estypes.ClusterPutComponentTemplateRequest 
           message: { type: 'match_only_text' },
           tags: keyword,
           labels: { type: 'object', dynamic: true },
+          // What Filebeat 9.5's filestream input adds to every event (test/engine/es-templates.test.ts indexes
+          // such documents and fails on any field this template does not map).
+          data_stream: {
+            properties: {
+              type: keyword,
+              dataset: keyword,
+              namespace: keyword,
+            },
+          },
+          agent: {
+            properties: {
+              type: keyword,
+              version: keyword,
+              name: keyword,
+              id: keyword,
+              ephemeral_id: keyword,
+            },
+          },
+          ecs: { properties: { version: keyword } },
+          input: { properties: { type: keyword } },
           log: {
             properties: {
               level: keyword,
               logger: keyword,
-              file: { properties: { path: keyword } },
+              file: {
+                properties: { path: keyword, device_id: keyword, inode: keyword, fingerprint: keyword },
+              },
               offset: { type: 'long' },
+              flags: keyword,
             },
           },
           service: { properties: { name: keyword } },
@@ -60,6 +85,9 @@ export function componentTemplate(): estypes.ClusterPutComponentTemplateRequest 
           // (test/unit/es-template-coverage.test.ts) builds real documents and checks every leaf is mapped here.
           crumbtrail: {
             properties: {
+              // The document's _id, stored: `create` conflicts only inside one backing index, so finding a
+              // document across a data stream's backing indices (rollover) needs a field to query.
+              event_id: keyword,
               category: keyword,
               symbol: keyword,
               incident_id: keyword,

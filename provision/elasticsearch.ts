@@ -1,5 +1,11 @@
 // Elasticsearch: ILM policy → component template → ingest pipeline → index templates (dependency order).
 import type { Client } from '@elastic/elasticsearch';
+import {
+  ALERTS_HISTORY_ALIAS,
+  alertsHistoryBootstrap,
+  alertsHistoryPolicy,
+  alertsHistoryTemplate,
+} from '../elasticsearch/alerts-history.ts';
 import { componentTemplate, ilmPolicy, indexTemplates, ingestPipeline } from '../elasticsearch/index.ts';
 import type { Target } from './config.ts';
 import { ProvisionError } from './errors.ts';
@@ -43,27 +49,8 @@ export async function provisionElasticsearch(
   target: Target,
   retentionDays: number,
 ): Promise<void> {
-  const { name: policyName, ...policyBody } = ilmPolicy(retentionDays);
-  await reconcile(ctx, {
-    service: SERVICE,
-    kind: 'ilm-policy',
-    id: policyName,
-    desired: policyBody,
-    read: async () => {
-      const res = await esCall(
-        target,
-        `GET _ilm/policy/${policyName}`,
-        () => client.ilm.getLifecycle({ name: policyName }),
-        true,
-      );
-      return res?.[policyName];
-    },
-    write: async () => {
-      await esCall(target, `PUT _ilm/policy/${policyName}`, () =>
-        client.ilm.putLifecycle({ name: policyName, ...policyBody }),
-      );
-    },
-  });
+  await reconcilePolicy(ctx, client, target, ilmPolicy(retentionDays));
+  await reconcilePolicy(ctx, client, target, alertsHistoryPolicy(retentionDays));
 
   const { name: ctName, ...ctBody } = componentTemplate();
   await reconcile(ctx, {
@@ -109,7 +96,7 @@ export async function provisionElasticsearch(
     },
   });
 
-  for (const tpl of indexTemplates()) {
+  for (const tpl of [...indexTemplates(), alertsHistoryTemplate()]) {
     const { name, ...body } = tpl;
     await reconcile(ctx, {
       service: SERVICE,
@@ -132,4 +119,41 @@ export async function provisionElasticsearch(
       },
     });
   }
+
+  // Kibana's index connector and the watchers write alerts with plain `index` on this name: it must be a write
+  // alias over rolled-over indices (a data stream refuses `index`), created once, before anything writes.
+  const aliasThere = await esCall(target, `HEAD _alias/${ALERTS_HISTORY_ALIAS}`, () =>
+    client.indices.existsAlias({ name: ALERTS_HISTORY_ALIAS }),
+  );
+  if (!aliasThere) {
+    const boot = alertsHistoryBootstrap();
+    if (ctx.dryRun) ctx.print(`would create ${boot.index} with write alias ${ALERTS_HISTORY_ALIAS}`);
+    else await esCall(target, `PUT ${boot.index}`, () => client.indices.create(boot));
+  }
+}
+
+async function reconcilePolicy(
+  ctx: StepContext,
+  client: Client,
+  target: Target,
+  { name, ...body }: ReturnType<typeof ilmPolicy>,
+): Promise<void> {
+  await reconcile(ctx, {
+    service: SERVICE,
+    kind: 'ilm-policy',
+    id: name,
+    desired: body,
+    read: async () => {
+      const res = await esCall(
+        target,
+        `GET _ilm/policy/${name}`,
+        () => client.ilm.getLifecycle({ name }),
+        true,
+      );
+      return res?.[name];
+    },
+    write: async () => {
+      await esCall(target, `PUT _ilm/policy/${name}`, () => client.ilm.putLifecycle({ name, ...body }));
+    },
+  });
 }

@@ -1,10 +1,10 @@
 // `npm test`: static checks, then every test layer with node's own test runner.
-// Usage: npm test [-- layer…]   layers: unit config contract integration smoke (default: all)
+// Usage: npm test [-- layer…]   layers: unit config engine contract integration smoke (default: all)
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { $ } from 'zx';
 
-const LAYERS = ['unit', 'config', 'contract', 'integration', 'smoke'] as const;
+const LAYERS = ['unit', 'config', 'engine', 'contract', 'integration', 'smoke'] as const;
 const root = new URL('..', import.meta.url).pathname;
 
 function testFiles(dir: string): string[] {

@@ -117,6 +117,8 @@ describe('contract: Elasticsearch bodies against the ES request specification', 
     assert.deepEqual([...endpoints].sort(), [
       'cluster.put_component_template',
       'ilm.put_lifecycle',
+      'indices.create',
+      'indices.exists_alias',
       'indices.put_index_template',
       'ingest.put_pipeline',
       'watcher.put_watch',

@@ -72,6 +72,8 @@ export class ElasticsearchStandIn {
     hung: 0,
     /** _bulk requests whose client went away before the answer (killed, timed out). */
     abandoned: 0,
+    /** Resend checks (POST <index>/_search) answered. */
+    search: 0,
   };
   /** Times an _id arrived while another open request (not answered, socket alive) held the same _id. */
   overlaps = 0;
@@ -197,10 +199,29 @@ export class ElasticsearchStandIn {
       if (tooBig) return this.reply(res, rec, 413, { error: 'request too large', status: 413 });
       return this.bulk(Buffer.concat(chunks).toString('utf8'), res, rec);
     }
+    const search = /^\/([^/_][^/]*)\/_search$/.exec(path);
+    if (req.method === 'POST' && search) return this.search(decodeURIComponent(search[1]!), chunks, res, rec);
     return this.reply(res, rec, 404, {
       error: { type: 'stand_in_not_implemented', reason: `${req.method} ${path}` },
       status: 404,
     });
+  }
+
+  /** The sink's resend check: a terms query on crumbtrail.event_id, answered from the stored documents. */
+  private search(index: string, chunks: Buffer[], res: ServerResponse, rec: RecordedRequest): void {
+    this.counts.search++;
+    let ids: string[] = [];
+    try {
+      const q = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        query?: { terms?: Record<string, string[]> };
+      };
+      ids = q.query?.terms?.['crumbtrail.event_id'] ?? [];
+    } catch {
+      this.protocolErrors.push('search body is not JSON');
+    }
+    if (ids.length === 0) this.protocolErrors.push('search without a terms query on crumbtrail.event_id');
+    const hits = ids.filter((id) => this.docs.get(id)?.index === index).map((id) => ({ _id: id }));
+    this.reply(res, rec, 200, { hits: { hits } });
   }
 
   private async bulk(body: string, res: ServerResponse, rec: RecordedRequest): Promise<void> {

@@ -128,6 +128,8 @@ export class ElasticsearchStandIn extends RecordingStandIn {
   readonly componentTemplates = new Map<string, Json>();
   readonly indexTemplates = new Map<string, Json>();
   readonly pipelines = new Map<string, Json>();
+  /** Indices created with PUT /<index> (alerts history bootstrap), with their aliases. */
+  readonly indices = new Map<string, Json>();
   readonly watches = new Map<string, Json>();
 
   constructor() {
@@ -214,6 +216,29 @@ export class ElasticsearchStandIn extends RecordingStandIn {
       }
       const got = this.pipelines.get(id);
       return got ? { status: 200, body: { [id]: got } } : notFound(id);
+    }
+    mt = /^\/_alias\/([^/]+)$/.exec(p);
+    if (mt && (m === 'HEAD' || m === 'GET')) {
+      const name = decodeURIComponent(mt[1]!);
+      const holders = [...this.indices].filter(
+        ([, b]) => (b as { aliases?: Record<string, Json> }).aliases?.[name],
+      );
+      return holders.length > 0
+        ? {
+            status: 200,
+            body: Object.fromEntries(
+              holders.map(([i, b]) => [i, { aliases: (b as { aliases: Json }).aliases }]),
+            ),
+          }
+        : notFound(`alias ${name}`);
+    }
+    mt = /^\/([a-z0-9][a-z0-9._-]*)$/.exec(p);
+    if (mt && m === 'PUT') {
+      const index = decodeURIComponent(mt[1]!);
+      if (this.indices.has(index))
+        return { status: 400, body: { error: { type: 'resource_already_exists_exception' } } };
+      this.indices.set(index, clone(body));
+      return { status: 200, body: { acknowledged: true, shards_acknowledged: true, index } };
     }
     mt = /^\/_watcher\/watch\/([^/]+)$/.exec(p);
     if (mt) {

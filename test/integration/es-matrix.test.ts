@@ -1,15 +1,15 @@
 // The fault matrix, process level: the real service (analyzer/src/cli/serve.ts) tails files and ships to the
-// stand-in Elasticsearch while we write lines, kill -9 it, restart it, break Elasticsearch in every way the
-// stand-in can, rotate files and write huge or binary lines.
+// stand-in Elasticsearch while we write lines, kill -9 it mid-request (the stand-in holds answers back so the kill
+// lands inside a bulk request), inject what a real node cannot be made to do (hangs, 429 storms, per-item
+// 429/400/409 mixes), rotate files and write huge or binary lines. Refused connections, SIGTERM, kill -9 of
+// Elasticsearch and a 60 s outage run against a real node: test/engine/es-fault-matrix.test.ts.
 // Oracle per scenario: every newline-terminated line written that the rules classify ⊆ indexed (except the
 // documents the stand-in rejects, which must be in the dead-letter file); indexed ⊆ written; no line indexed
 // twice; a checkpoint never past a classified line that is not stored; RSS of the service under a cap.
 // Kill -9 iterations: 20 (SOAK=1: 100). Skips with a notice when serve.ts is absent.
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import {
-  appendFileSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -22,209 +22,16 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { RawLine } from '../../analyzer/src/core/types.ts';
-import { parseLine } from '../../analyzer/src/parse/index.ts';
-import { Classifier } from '../../analyzer/src/rules/classify.ts';
-import { loadRules } from '../../analyzer/src/rules/load.ts';
+import { checkpoints, SERVE, startAnalyzer, stopAnalyzer, Writer } from '../helpers/analyzer-process.ts';
 import { ElasticsearchStandIn } from '../helpers/es-standin.ts';
 import { skipOrFail } from '../helpers/skip.ts';
 import { sleep } from '../helpers/wait.ts';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const SERVE = join(ROOT, 'analyzer/src/cli/serve.ts');
 const DS = 'logs-crumbtrail.breadcrumbs-default';
 const KILLS = process.env.SOAK ? 100 : 20;
-const MAX_LINE = 1024 * 1024; // the tailer's default maxLineBytes
 const RSS_CAP_MB = 600;
-const classifier = existsSync(SERVE) ? new Classifier(loadRules()) : null;
 const work = mkdtempSync(join(tmpdir(), 'es-matrix-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-/** Everything written, per physical file, with byte ranges and whether the rules classify the line. */
-class Writer {
-  readonly lines: { seq: number; file: string; start: number; end: number; classified: boolean }[] = [];
-  private seq = 0;
-  private readonly size = new Map<string, number>();
-
-  constructor(readonly dir: string) {}
-
-  path(name = 'app.log'): string {
-    return join(this.dir, name);
-  }
-
-  /** Append `n` lines; about one in three is a breadcrumb (ERROR … crashed). */
-  write(n: number, name = 'app.log'): void {
-    let text = '';
-    for (let i = 0; i < n; i++) {
-      const s = ++this.seq;
-      text +=
-        s % 3 === 0
-          ? `[2026-11-21 10:00:00.000] ERROR - [exchange] seq=${s} service crashed while matching\n`
-          : `[2026-11-21 10:00:00.000] INFO - [gateway] seq=${s} request served in 3ms\n`;
-    }
-    this.raw(Buffer.from(text), name);
-  }
-
-  /** Append exact bytes (must end with \n); each line is recorded and classified like the tailer would. */
-  raw(bytes: Buffer, name = 'app.log'): void {
-    const file = this.path(name);
-    let off = this.size.get(file) ?? 0;
-    appendFileSync(file, bytes);
-    let from = 0;
-    for (;;) {
-      const nl = bytes.indexOf(10, from);
-      if (nl === -1) break;
-      const line = bytes.subarray(from, nl);
-      const m = /seq=(\d+)/.exec(line.subarray(0, 200).toString('latin1'));
-      const raw: RawLine = {
-        source: file,
-        offset: off,
-        nextOffset: off + line.length + 1,
-        lineNo: 0,
-        bytes: line.length > MAX_LINE ? line.subarray(0, MAX_LINE) : line,
-        truncated: line.length > MAX_LINE,
-      };
-      const classified = classifier!.classify(parseLine(raw)) !== null;
-      this.lines.push({
-        seq: m ? Number(m[1]) : -1,
-        file,
-        start: off,
-        end: off + line.length + 1,
-        classified,
-      });
-      off += line.length + 1;
-      from = nl + 1;
-    }
-    this.size.set(file, off);
-  }
-
-  nextSeq(): number {
-    return ++this.seq;
-  }
-
-  /** The file was renamed: its lines now live under the new path. */
-  renamed(from: string, to: string): void {
-    const a = this.path(from);
-    const b = this.path(to);
-    for (const l of this.lines) if (l.file === a) l.file = b;
-    this.size.set(b, this.size.get(a) ?? 0);
-    this.size.delete(a);
-  }
-
-  truncated(name: string): void {
-    this.size.set(this.path(name), 0);
-  }
-}
-
-interface Running {
-  proc: ChildProcess;
-  port: number;
-  stderr: string[];
-  maxRssMb: number;
-  exited: Promise<number | null>;
-  rssTimer: NodeJS.Timeout;
-}
-
-async function startAnalyzer(
-  stateDir: string,
-  logDir: string,
-  esUrl: string,
-  extraEnv: Record<string, string> = {},
-): Promise<Running> {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      SERVE,
-      '--glob',
-      join(logDir, '*.log'),
-      '--state-dir',
-      stateDir,
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--no-anomalies',
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        CRUMBTRAIL_ES_URL: esUrl,
-        CRUMBTRAIL_ES_FLUSH_INTERVAL_MS: '50',
-        CRUMBTRAIL_ES_BATCH_SIZE: '200',
-        CRUMBTRAIL_ES_RETRY_BASE_MS: '20',
-        CRUMBTRAIL_ES_MAX_RETRY_BACKOFF_MS: '300',
-        CRUMBTRAIL_ES_REQUEST_TIMEOUT_MS: '1000',
-        CRUMBTRAIL_ES_PROBE_INTERVAL_MS: '200',
-        CRUMBTRAIL_ES_MAX_QUEUE_EVENTS: '2000',
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  const stderr: string[] = [];
-  let port = 0;
-  proc.stderr!.setEncoding('utf8');
-  proc.stderr!.on('data', (d: string) => {
-    stderr.push(d);
-    if (stderr.length > 2000) stderr.splice(0, 1000);
-    const m = /listening on http:\/\/[^:]+:(\d+)/.exec(d);
-    if (m) port = Number(m[1]);
-  });
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const run: Running = {
-    proc,
-    port: 0,
-    stderr,
-    maxRssMb: 0,
-    exited,
-    rssTimer: undefined as unknown as NodeJS.Timeout,
-  };
-  run.rssTimer = setInterval(() => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
-      if (m) run.maxRssMb = Math.max(run.maxRssMb, Number(m[1]) / 1024);
-    } catch {
-      // exited
-    }
-  }, 100);
-  const deadline = Date.now() + 30_000;
-  while (port === 0 && Date.now() < deadline && proc.exitCode === null) await sleep(25);
-  if (port === 0) {
-    clearInterval(run.rssTimer);
-    proc.kill('SIGKILL');
-    throw new Error(`analyzer did not start:\n${stderr.join('').slice(-3000)}`);
-  }
-  run.port = port;
-  return run;
-}
-
-async function stopAnalyzer(r: Running, signal: NodeJS.Signals): Promise<number | null> {
-  r.proc.kill(signal);
-  const code = await Promise.race([r.exited, sleep(20_000).then(() => 'timeout' as const)]);
-  clearInterval(r.rssTimer);
-  if (code === 'timeout') {
-    r.proc.kill('SIGKILL');
-    await r.exited;
-    throw new Error(`analyzer ignored ${signal} for 20 s`);
-  }
-  return code;
-}
-
-function checkpoints(stateDir: string): { path: string; offset: number }[] {
-  const f = join(stateDir, 'checkpoints.json');
-  if (!existsSync(f)) return [];
-  try {
-    const doc = JSON.parse(readFileSync(f, 'utf8')) as {
-      files: Record<string, { path: string; offset: number }>;
-    };
-    return Object.values(doc.files);
-  } catch {
-    return [];
-  }
-}
 
 function indexedSeqs(es: ElasticsearchStandIn): Map<number, number> {
   const counts = new Map<number, number>();
@@ -367,38 +174,6 @@ describe('Elasticsearch shipping fault matrix (service process)', { skip, concur
       assert.deepEqual(violations, [], 'checkpoint passed an unstored line');
       assertOracle('kill9', es, w, rss);
       figures.kill9!.killedMidRequest = killedMidRequest;
-    } finally {
-      await es.stop();
-    }
-  });
-
-  test('Elasticsearch refusing connections, with a restart of the analyzer during the outage', {
-    timeout: 180_000,
-  }, async () => {
-    const { logs, state } = scenarioDirs('refuse');
-    const es = await ElasticsearchStandIn.start({ seed: 22 });
-    const w = new Writer(logs);
-    try {
-      let r = await startAnalyzer(state, logs, es.url);
-      w.write(500);
-      await waitIndexed(es, w, new Set(), 20_000);
-      await es.down();
-      w.write(3000);
-      await sleep(1500);
-      const ready = await fetch(`http://127.0.0.1:${r.port}/readyz`).then((x) => x.status);
-      assert.notEqual(ready, 200, '/readyz fails while Elasticsearch is unreachable');
-      const v1 = checkpointViolations(state, w, es, new Set());
-      await stopAnalyzer(r, 'SIGKILL'); // restart during the outage
-      let rss = r.maxRssMb;
-      r = await startAnalyzer(state, logs, es.url);
-      w.write(500);
-      await sleep(1000);
-      await es.up();
-      await waitIndexed(es, w, new Set(), 60_000);
-      assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
-      rss = Math.max(rss, r.maxRssMb);
-      assert.deepEqual(v1, []);
-      assertOracle('refuse+restart', es, w, rss);
     } finally {
       await es.stop();
     }
@@ -557,36 +332,6 @@ describe('Elasticsearch shipping fault matrix (service process)', { skip, concur
       assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
       assert.deepEqual(checkpointViolations(state, w, es, new Set()), []);
       assertOracle('checkpoint-unwritable', es, w, r.maxRssMb);
-    } finally {
-      await es.stop();
-    }
-  });
-
-  test('SIGTERM under load: the checkpoint equals the last acknowledged offset', {
-    timeout: 180_000,
-  }, async () => {
-    const { logs, state } = scenarioDirs('sigterm');
-    const es = await ElasticsearchStandIn.start({ seed: 27 });
-    const w = new Writer(logs);
-    try {
-      es.faults.delayMs = 100;
-      const r = await startAnalyzer(state, logs, es.url);
-      const until = Date.now() + 1500;
-      while (Date.now() < until) {
-        w.write(200);
-        await sleep(20);
-      }
-      assert.equal(await stopAnalyzer(r, 'SIGTERM'), 0);
-      const v = checkpointViolations(state, w, es, new Set());
-      assert.deepEqual(v, [], 'checkpoint past an unstored line');
-      // Everything before the checkpoint is stored; restart and the rest arrives without duplicates.
-      const cp = checkpoints(state).find((c) => c.path === w.path('app.log'));
-      assert.ok(cp && cp.offset > 0, 'a checkpoint was written');
-      es.faults.delayMs = 0;
-      const r2 = await startAnalyzer(state, logs, es.url);
-      await waitIndexed(es, w, new Set(), 60_000);
-      assert.equal(await stopAnalyzer(r2, 'SIGTERM'), 0);
-      assertOracle('sigterm', es, w, Math.max(r.maxRssMb, r2.maxRssMb));
     } finally {
       await es.stop();
     }

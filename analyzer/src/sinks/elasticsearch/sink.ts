@@ -5,6 +5,13 @@
 // 429/5xx → back into the queue (front), retried after a capped, fully jittered exponential backoff, forever;
 // other 4xx → dead-letter file, then ack. A failed request (refused, timeout, 429, 5xx) re-queues its whole batch.
 // The queue is bounded: past maxQueueEvents/maxQueueBytes `saturated` turns true and the service stops reading.
+//
+// Duplicates across a rollover: `create` conflicts only inside one backing index, so a document stored before a
+// rollover and re-sent after it would be stored twice. Each document carries its _id in crumbtrail.event_id, and
+// on the two paths where a resend can happen — the first documents after start (lines re-read from the last
+// checkpoint) and a batch whose request failed with an unknown outcome (timeout, connection lost) — the sink
+// asks the data stream (a terms query on crumbtrail.event_id, all backing indices) which ids are stored and
+// acks those without sending them. See resend-check.ts for how long the start window stays open.
 import { Client, errors, type TransportResult } from '@elastic/elasticsearch';
 import type { Registry } from 'prom-client';
 import type { AckTracker } from '../../core/ack.ts';
@@ -22,6 +29,7 @@ import {
   type ShippableEvent,
 } from './document.ts';
 import { createEsMetrics, type EsMetrics, type RetryReason } from './metrics.ts';
+import { ResendWindow, storedIds } from './resend-check.ts';
 import { type Scrubber, secretScrubber } from './scrub.ts';
 
 export interface SinkLogger {
@@ -65,6 +73,8 @@ interface QueueItem {
   onStored?: () => void;
   /** Sent alone after a whole-request 400/413 on a multi-item batch: finds the one bad document. */
   solo: boolean;
+  /** A request carrying it failed with an unknown outcome: ask whether it is stored before sending again. */
+  verify: boolean;
 }
 
 type ItemOutcome = 'stored' | 'retry' | 'dead';
@@ -119,6 +129,7 @@ class EsSink implements ElasticsearchSink {
   private closed = false;
 
   private counts = { written: 0, acked: 0, deadLettered: 0, retried: 0, batches: 0, failedRequests: 0 };
+  private readonly resend: ResendWindow;
   private lastError = '';
   private authWarned = false;
 
@@ -134,6 +145,7 @@ class EsSink implements ElasticsearchSink {
     this.random = deps.random ?? Math.random;
     this.dataset = datasetOf(cfg.dataStream);
     this.maxDocuments = documentQueueCap(cfg);
+    this.resend = new ResendWindow(cfg.maxQueueEvents);
     this.client = new Client({
       node: cfg.url,
       ...(cfg.auth ? { auth: cfg.auth } : {}),
@@ -239,6 +251,7 @@ class EsSink implements ElasticsearchSink {
       failedRequests: this.counts.failedRequests,
       backoffMs: Math.max(0, this.pauseUntil - Date.now()),
       lastError: this.lastError,
+      ...this.resend.stats(),
     };
   }
 
@@ -250,7 +263,10 @@ class EsSink implements ElasticsearchSink {
     doc: Record<string, unknown>,
     ack: { ackKey?: string; nextOffset?: number; onStored?: () => void },
   ): void {
-    const ndjson = JSON.stringify(createAction(index, id)) + '\n' + JSON.stringify(doc) + '\n';
+    // The _id, stored: the only way to find this document again across the data stream's backing indices.
+    const crumbtrail = { ...(doc.crumbtrail as Record<string, unknown> | undefined), event_id: id };
+    const ndjson =
+      JSON.stringify(createAction(index, id)) + '\n' + JSON.stringify({ ...doc, crumbtrail }) + '\n';
     const item: QueueItem = {
       id,
       index,
@@ -258,6 +274,7 @@ class EsSink implements ElasticsearchSink {
       bytes: Buffer.byteLength(ndjson),
       enqueuedAt: Date.now(),
       solo: false,
+      verify: false,
       ...ack,
     };
     this.pending.push(item);
@@ -360,7 +377,7 @@ class EsSink implements ElasticsearchSink {
 
   // ---- one bulk request ----
 
-  private async send(batch: QueueItem[]): Promise<void> {
+  private async send(all: QueueItem[]): Promise<void> {
     this.inFlightRequests++;
     this.counts.batches++;
     const controller = new AbortController();
@@ -369,20 +386,25 @@ class EsSink implements ElasticsearchSink {
     let outcomes: ItemOutcome[] | null = null;
     let failure: RetryReason | null = null;
     let itemErrors: unknown[] = [];
+    let batch = all;
     try {
-      const res: TransportResult<unknown, unknown> = await this.client.transport.request(
-        {
-          method: 'POST',
-          path: '/_bulk',
-          querystring: { filter_path: FILTER_PATH },
-          bulkBody: batch.map((i) => i.ndjson).join(''),
-        },
-        { meta: true, signal: controller.signal, requestTimeout: this.cfg.requestTimeoutMs, maxRetries: 0 },
-      );
-      this.contact(true);
-      const parsed = readBulkResponse(res.body, batch);
-      if (parsed === null) failure = 'bad_response';
-      else ({ outcomes, errors: itemErrors } = parsed);
+      batch = await this.skipStored(all, controller.signal);
+      if (batch.length === 0) outcomes = [];
+      else {
+        const res: TransportResult<unknown, unknown> = await this.client.transport.request(
+          {
+            method: 'POST',
+            path: '/_bulk',
+            querystring: { filter_path: FILTER_PATH },
+            bulkBody: batch.map((i) => i.ndjson).join(''),
+          },
+          { meta: true, signal: controller.signal, requestTimeout: this.cfg.requestTimeoutMs, maxRetries: 0 },
+        );
+        this.contact(true);
+        const parsed = readBulkResponse(res.body, batch);
+        if (parsed === null) failure = 'bad_response';
+        else ({ outcomes, errors: itemErrors } = parsed);
+      }
     } catch (err) {
       failure = this.classifyFailure(err, batch);
       const status = err instanceof errors.ResponseError ? (err.statusCode ?? 0) : 0;
@@ -404,6 +426,9 @@ class EsSink implements ElasticsearchSink {
     if (outcomes === null) {
       this.counts.failedRequests++;
       if (failure !== null) this.noteFailure(failure, batch.length);
+      // The request may have been stored before the answer was lost: check before sending it again.
+      if (failure === 'timeout' || failure === 'connection' || failure === 'bad_response')
+        for (const it of batch) it.verify = true;
       this.requeue(batch);
     } else {
       await this.settle(batch, outcomes, itemErrors);
@@ -411,6 +436,49 @@ class EsSink implements ElasticsearchSink {
     this.inFlightRequests--;
     this.updateQueueState();
     this.pump();
+  }
+
+  /**
+   * The resend path only: items re-read after start (the window) or whose last request had an unknown outcome
+   * are looked up by crumbtrail.event_id across each data stream; the stored ones are acked here, not sent.
+   * Throws like a bulk request would (the caller re-queues the batch).
+   */
+  private async skipStored(batch: QueueItem[], signal: AbortSignal): Promise<QueueItem[]> {
+    const inWindow = this.resend.open;
+    const check = inWindow ? batch : batch.filter((it) => it.verify);
+    if (check.length === 0 || this.resend.disabled) return batch;
+    const t0 = performance.now();
+    let stored: Set<string>;
+    try {
+      stored = await storedIds(this.client, check, {
+        signal,
+        requestTimeoutMs: this.cfg.requestTimeoutMs,
+      });
+    } catch (err) {
+      if (err instanceof errors.ResponseError && (err.statusCode === 403 || err.statusCode === 401)) {
+        // Without the `read` privilege there is nothing to ask: ship at least once, say what that risks.
+        this.resend.disable();
+        this.log.warn(
+          'cannot search the data stream (no read privilege): a resend after a rollover may store a duplicate',
+          { status: err.statusCode },
+        );
+        return batch;
+      }
+      throw err;
+    } finally {
+      this.resend.noteCost(performance.now() - t0);
+    }
+    const keep: QueueItem[] = [];
+    const skipped: QueueItem[] = [];
+    for (const it of batch) {
+      if (stored.has(it.id) && (inWindow || it.verify)) skipped.push(it);
+      else keep.push(it);
+      it.verify = false;
+    }
+    if (inWindow) this.resend.checked(check.length, check.length - skipped.length);
+    this.resend.skipped(skipped.length, check.length);
+    for (const it of skipped) this.ackItem(it);
+    return keep;
   }
 
   /** Map a thrown client error to a retry reason (and note a whole-request rejection of one bad document). */
