@@ -150,7 +150,10 @@ describe('service faults', () => {
         reasons: string[];
       };
       assert.equal(ready.ready, false);
-      assert.match(ready.reasons.join('\n'), /cannot write .*events\.jsonl: ENOENT \(the directory is gone\)/);
+      assert.match(
+        ready.reasons.join('\n'),
+        /cannot write .*events\.jsonl: ENOENT \(the directory is gone\)/,
+      );
       assert.ok(
         (tailer().commits.at(-1)?.[1] ?? 0) === 0,
         'no checkpoint past lines the output has not written',
@@ -158,7 +161,10 @@ describe('service faults', () => {
       mkdirSync(outDir);
       await feeding;
       await waitFor(() => svc.readiness().ready, 'ready again once the directory is back', 10_000);
-      await waitFor(() => tailer().commits.at(-1)?.[1] === tailer().file.size, `checkpoint after resume ${JSON.stringify(tailer().commits)} ${tailer().file.size}`);
+      await waitFor(
+        () => tailer().commits.at(-1)?.[1] === tailer().file.size,
+        `checkpoint after resume ${JSON.stringify(tailer().commits)} ${tailer().file.size}`,
+      );
       assert.deepEqual(
         readFileSync(out, 'utf8')
           .trim()
