@@ -1,5 +1,6 @@
 // Redaction patterns: a cheap precheck (substring or tiny regex) guards every real regex, because this runs on
 // every line and almost no line holds a secret. A pattern may veto a match (the Luhn check on card numbers).
+import { UsageError } from '../core/usage-error.ts';
 
 export interface RedactionPattern {
   /** Bounded label value for crumbtrail_redactions_total{pattern}. */
@@ -93,7 +94,7 @@ export interface PatternSpec {
   precheck?: string[];
 }
 
-export class RedactionConfigError extends Error {}
+export class RedactionConfigError extends UsageError {}
 
 export function compilePattern(spec: PatternSpec, where = 'redact.patterns'): RedactionPattern {
   if (!/^[a-z][a-z0-9_]{0,39}$/.test(spec.name ?? '')) {

@@ -1,8 +1,10 @@
 // Load and validate a breadcrumb rule file (YAML or JSON — JSON is YAML). Every problem is reported with the
 // file, the line and what to change; nothing half-valid is ever used.
+
 import { existsSync, readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import { CATEGORIES, type Category, LEVELS, type Level } from '../core/types.ts';
+import { UsageError } from '../core/usage-error.ts';
 import type { Comparison, FieldCondition, Rule, RuleSet } from './schema.ts';
 
 /** The shipped defaults: analyzer/rules/default.yml, found from the sources (tsx) or from the build (dist/). */
@@ -12,7 +14,7 @@ export const DEFAULT_RULES_PATH =
     .find((p) => existsSync(p)) ?? new URL('../../rules/default.yml', import.meta.url).pathname;
 
 /** A rule file that cannot be used: carries the file, line and reason. */
-export class RuleFileError extends Error {
+export class RuleFileError extends UsageError {
   constructor(
     readonly file: string,
     readonly line: number,

@@ -1,15 +1,17 @@
 // One typed service config from file (YAML/JSON, --config) + env (CRUMBTRAIL_*) + flags, in that order of
 // precedence (flags win). Everything is validated at start; a bad value throws ConfigError naming the key and
 // where it came from, and the CLI prints that one line and exits 2.
+
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../core/usage-error.ts';
 import { SampleConfigError, samplingFromEnv } from '../sample/index.ts';
 import { type PipelineSpec, parsePipelineSpec } from './pipeline-spec.ts';
 
 export type ConfigSource = 'flag' | 'env' | 'file' | 'default';
 
-export class ConfigError extends Error {
+export class ConfigError extends UsageError {
   constructor(
     readonly key: string,
     readonly source: ConfigSource,
