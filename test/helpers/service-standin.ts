@@ -77,6 +77,7 @@ export function standInService(
   extra: string[] = [],
   sinks: AckingSink[] = [],
   deps: Partial<ServiceDeps> = {},
+  env: Record<string, string> = {},
 ) {
   let tailer!: TailerStandIn;
   const config = loadConfig({
@@ -95,7 +96,7 @@ export function standInService(
       dir,
       ...extra,
     ],
-    env: {},
+    env,
     cwd: dir,
   });
   const svc = new AnalyzerService(config, {

@@ -13,6 +13,7 @@ import type { AckingSink } from '../sinks/sink.ts';
 import type { FollowedFile, LinesHandler, Tailer, TailerOptions } from '../source/types.ts';
 import { IncidentBuilder, type TimelineOptions } from '../timeline/incidents.ts';
 import { AlertStore } from './alerts.ts';
+import { writeAuthorizer } from './auth.ts';
 import type { ServiceConfig } from './config.ts';
 import { eventTimeBound, type TimeBound } from './event-time.ts';
 import { ServiceHealth } from './health.ts';
@@ -157,16 +158,18 @@ export class AnalyzerService {
       this.log(`http: ${err instanceof Error ? err.message : String(err)}`);
     const extra = this.deps.routes ?? [];
     const mounted = this.deps.mounted ?? [];
+    const authorize = writeAuthorizer(c.apiToken, c.host);
     const main = new HttpService(
       [api, ...(c.dashboardPort === null ? dash : []), ...extra],
       mounted,
       onError,
+      authorize,
     );
     this.servers.push(main);
     const addr = await main.listen(c.port, c.host);
     let dashboardPort: number | null = null;
     if (c.dashboard && c.dashboardPort !== null) {
-      const second = new HttpService([api, ...dash, ...extra], mounted, onError);
+      const second = new HttpService([api, ...dash, ...extra], mounted, onError, authorize);
       this.servers.push(second);
       dashboardPort = (await second.listen(c.dashboardPort, c.host)).port;
     }
