@@ -1,6 +1,6 @@
 // The service under faults it must absorb: an observer that throws, offsets the ack tracker cannot honour,
 // event times far from the clock, an --output whose directory vanishes, files rotating away (bounded state).
-// Each test failed on the code before the fix (issue 14, findings 1, 4, 5 and 10).
+// Each test failed on the code before the fix (issue 14, findings 1, 4, 5, 9 and 10).
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -181,6 +181,29 @@ describe('service faults', () => {
       mkdirSync(outDir);
       await again;
       await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').includes('"c"'), 'c written');
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  test('/errors shows lines a stage failed on only after redaction (they are read before the redact stage)', async () => {
+    const { svc, tailer } = standInService(dir);
+    const addr = await svc.start();
+    try {
+      await tailer().feed([
+        'BOOM login user=ann@example.com password=hunter2 Authorization: Bearer abcdef123456',
+      ]);
+      await waitFor(
+        () => svc.stats().pipeline !== undefined && (svc.stats().pipeline as { errors: number }).errors === 1,
+        'the parse error',
+      );
+      const body = (await (await fetch(`http://127.0.0.1:${addr.port}/errors`)).json()) as {
+        errors: { stage: string; line: string }[];
+      };
+      const line = body.errors[0]?.line ?? '';
+      assert.equal(body.errors[0]?.stage, 'parse');
+      assert.doesNotMatch(line, /hunter2|ann@example\.com|abcdef123456/);
+      assert.match(line, /\[REDACTED\]/);
     } finally {
       await svc.stop();
     }

@@ -9,6 +9,7 @@ import { AnalyzerMetrics } from '../metrics/analyzer-metrics.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { Ring } from '../pipeline/ring.ts';
 import type { StageError } from '../pipeline/stage.ts';
+import { createRedactStage, type Redactor } from '../redact/index.ts';
 import type { AckingSink } from '../sinks/sink.ts';
 import type { FollowedFile, LinesHandler, Tailer, TailerOptions } from '../source/types.ts';
 import { IncidentBuilder, type TimelineOptions } from '../timeline/incidents.ts';
@@ -79,6 +80,8 @@ export class AnalyzerService {
   private readonly observers: { name: string; o: EventObserver }[];
   readonly health: ServiceHealth;
   private readonly timeBound: TimeBound;
+  /** The configured redaction (defaults and pipeline.redact patterns), for what /errors shows. */
+  private readonly errorRedactor: Redactor;
   private output: JsonLinesWriter | null = null;
   private servers: HttpService[] = [];
   private timers: NodeJS.Timeout[] = [];
@@ -110,6 +113,7 @@ export class AnalyzerService {
     this.log = deps.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.startedAt = this.now();
     this.observers = (deps.observers ?? []).map((o, i) => ({ name: o.name ?? `observer-${i + 1}`, o }));
+    this.errorRedactor = createRedactStage(config.pipeline.redact ?? {}).redactor;
     this.timeBound = eventTimeBound(this.now, config.maxEventFutureMs, config.maxEventPastMs);
     this.metrics =
       deps.metrics ??
@@ -290,8 +294,16 @@ export class AnalyzerService {
       stats: () => this.stats(),
       traces: (limit: number) => this.pipeline.traces(limit),
       tracing: this.config.trace,
+      // Parse and multiline errors carry the line as read, before the redact stage: redact it for /errors.
       errors: (limit: number) =>
-        [...this.pipeline.errors(), ...this.serviceErrors.recent()].sort((a, b) => a.at - b.at).slice(-limit),
+        [...this.pipeline.errors(), ...this.serviceErrors.recent()]
+          .sort((a, b) => a.at - b.at)
+          .slice(-limit)
+          .map((e) => ({
+            ...e,
+            line: this.errorRedactor.text(e.line),
+            message: this.errorRedactor.text(e.message),
+          })),
       history: this.history,
       alerts: this.alerts,
     };
