@@ -19,6 +19,7 @@ export const SECRET_VARIABLES: Readonly<Record<string, SecretKind>> = {
   KIBANA_ENCRYPTED_SAVED_OBJECTS_KEY: 'key',
   KIBANA_SECURITY_KEY: 'key',
   KIBANA_REPORTING_KEY: 'key',
+  CRUMBTRAIL_API_TOKEN: 'key',
 };
 
 /** Names that look like secrets; used by tests to catch a secret missing from SECRET_VARIABLES. */
