@@ -373,6 +373,25 @@ describe('fault harness', { timeout: SOAK ? 3_600_000 : 600_000 }, () => {
     });
   });
 
+  test('a pathological user rule on long lines', async () => {
+    await runScenario({
+      name: 'pathological rule ^(\\w+\\s?)+$',
+      steps: 4,
+      kills: 1,
+      linesPerStep: 50,
+      body: (id) => `${'a'.repeat(2000 + id)}!`,
+      args: (dir) => {
+        const rules = join(dir, 'evil.yml');
+        writeFileSync(rules, "rules:\n  - id: evil\n    category: trigger\n    message: '^(\\w+\\s?)+$'\n");
+        return ['--rules', rules];
+      },
+      check: async (ctx) => {
+        const r = await fetch(`${ctx.svc().url}/metrics`, { signal: AbortSignal.timeout(5000) });
+        assert.equal(r.status, 200, '/metrics answers');
+      },
+    });
+  });
+
   test('ENOSPC on --output (2 MiB tmpfs), then space again', {
     skip: !IS_ROOT && 'not root: cannot mount a tmpfs (SKIPPED: ENOSPC not exercised)',
   }, async () => {
