@@ -20,6 +20,7 @@ export const SECRET_VARIABLES: Readonly<Record<string, SecretKind>> = {
   KIBANA_ENCRYPTED_SAVED_OBJECTS_KEY: 'key',
   KIBANA_SECURITY_KEY: 'key',
   KIBANA_REPORTING_KEY: 'key',
+  CRUMBTRAIL_API_TOKEN: 'key',
 };
 
 /** Shortest value setup/setup.sh accepts, by kind (Kibana refuses encryption keys under 32 characters). */

@@ -21,6 +21,8 @@ export interface StandInFaults {
   hang: false | 'before-index' | 'after-index';
   /** Delay before answering, ms. */
   delayMs: number;
+  /** Answer every _bulk with 403 (a writer role without create_doc) until changed. */
+  bulkForbidden: boolean;
 }
 
 export interface RecordedRequest {
@@ -60,6 +62,7 @@ export class ElasticsearchStandIn {
     rejectDoc: null,
     hang: false,
     delayMs: 0,
+    bulkForbidden: false,
   };
   readonly counts = {
     bulk: 0,
@@ -197,6 +200,11 @@ export class ElasticsearchStandIn {
     if (req.method === 'HEAD' && path === '/') return this.reply(res, rec, 200, null);
     if ((req.method === 'POST' || req.method === 'PUT') && path === '/_bulk') {
       if (tooBig) return this.reply(res, rec, 413, { error: 'request too large', status: 413 });
+      if (this.faults.bulkForbidden)
+        return this.reply(res, rec, 403, {
+          error: { type: 'security_exception', reason: 'action [indices:data/write/bulk] is unauthorized' },
+          status: 403,
+        });
       return this.bulk(Buffer.concat(chunks).toString('utf8'), res, rec);
     }
     const search = /^\/([^/_][^/]*)\/_search$/.exec(path);

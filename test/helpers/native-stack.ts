@@ -252,7 +252,11 @@ export function rewritePrometheusConfig(opts: {
 }
 
 /** Our alertmanager.yml with every webhook pointed at the recorder (tagged by receiver) and waits in seconds. */
-export function rewriteAlertmanagerConfig(webhookUrl: (receiver: string) => string): string {
+export function rewriteAlertmanagerConfig(
+  webhookUrl: (receiver: string) => string,
+  /** Replaces compose's /run/secrets token file (the analyzer receiver's credentials_file). */
+  credentialsFile?: string,
+): string {
   const cfg = parse(readFileSync(join(REPO_ROOT, 'alertmanager/alertmanager.yml'), 'utf8')) as Yaml;
   const shorten = (route: Yaml): void => {
     if ('group_wait' in route || route === cfg.route) route.group_wait = '1s';
@@ -261,8 +265,13 @@ export function rewriteAlertmanagerConfig(webhookUrl: (receiver: string) => stri
     for (const r of (route.routes as Yaml[] | undefined) ?? []) shorten(r);
   };
   shorten(cfg.route as Yaml);
-  for (const r of cfg.receivers as Array<{ name: string; webhook_configs?: Array<{ url: string }> }>) {
-    for (const w of r.webhook_configs ?? []) w.url = webhookUrl(r.name);
+  type Webhook = { url: string; http_config?: { authorization?: { credentials_file?: string } } };
+  for (const r of cfg.receivers as Array<{ name: string; webhook_configs?: Webhook[] }>) {
+    for (const w of r.webhook_configs ?? []) {
+      w.url = webhookUrl(r.name);
+      const auth = w.http_config?.authorization;
+      if (auth?.credentials_file && credentialsFile) auth.credentials_file = credentialsFile;
+    }
   }
   return stringify(cfg);
 }
@@ -313,9 +322,11 @@ export async function startNativeStack(opts: {
   try {
     const amPort = await freePort();
     const amConfig = join(dir, 'alertmanager.yml');
+    const tokenFile = join(dir, 'api-token');
+    writeFileSync(tokenFile, 'native-stack-test-token-0123456789\n');
     writeFileSync(
       amConfig,
-      rewriteAlertmanagerConfig((r) => opts.receiverUrl?.(r) ?? opts.webhook.url(r)),
+      rewriteAlertmanagerConfig((r) => opts.receiverUrl?.(r) ?? opts.webhook.url(r), tokenFile),
     );
     const alertmanager = await startProcess({
       name: 'alertmanager',

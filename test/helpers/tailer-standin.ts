@@ -31,6 +31,10 @@ export class TailerStandIn implements Tailer {
   stats() {
     return {} as ReturnType<Tailer['stats']>;
   }
+  /** A new file took this one's place (rotation): the next lines start at offset 0. */
+  restartOffsets(): void {
+    this.offset = 0;
+  }
   /** Deliver these texts as the next lines of the file (one newline each). */
   async feed(texts: string[]): Promise<void> {
     const lines: RawLine[] = texts.map((t, i) => {

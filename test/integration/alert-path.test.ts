@@ -24,6 +24,7 @@ import {
   waitForTargetUp,
 } from '../helpers/native-stack.ts';
 import { skipOrFail } from '../helpers/skip.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const bins = nativeBinaries();
 const skipNoBinaries =
@@ -76,6 +77,17 @@ const firing =
   }) =>
     d.via === via && d.body.alerts.some((a) => a.status === 'firing' && a.labels.alertname === alertname);
 
+/** Resolves once Prometheus has stored at least two scrapes of the analyzer target. */
+async function twoScrapes(prometheusUrl: string): Promise<void> {
+  const q = encodeURIComponent('count_over_time(up{job="crumbtrail-analyzer"}[5m])');
+  await waitFor(async () => {
+    const body = (await (await fetch(`${prometheusUrl}/api/v1/query?query=${q}`)).json()) as {
+      data?: { result?: { value: [number, string] }[] };
+    };
+    return Number(body.data?.result?.[0]?.value[1] ?? 0) >= 2;
+  }, 'two scrapes of the analyzer in Prometheus');
+}
+
 describe('alert path through real Prometheus + Alertmanager (stand-in for the analyzer /metrics)', {
   skip: skipNoBinaries,
 }, () => {
@@ -92,8 +104,8 @@ describe('alert path through real Prometheus + Alertmanager (stand-in for the an
       webhook,
     });
     await waitForTargetUp(stack.prometheusUrl, 'crumbtrail-analyzer', 20_000);
-    // Two scrapes at zero, so increase() sees the step.
-    await new Promise((r) => setTimeout(r, 2500));
+    // Two scrapes at zero, so increase() sees the step: wait for Prometheus to hold them, not for a time.
+    await twoScrapes(stack.prometheusUrl);
   });
 
   after(async () => {
@@ -218,7 +230,8 @@ describe('incident drill through the real analyzer, Prometheus and Alertmanager'
       webhook,
     });
     await waitForTargetUp(stack.prometheusUrl, 'crumbtrail-analyzer', 20_000);
-    await new Promise((r) => setTimeout(r, 2500));
+    // Two scrapes at zero, so increase() sees the step: wait for Prometheus to hold them, not for a time.
+    await twoScrapes(stack.prometheusUrl);
   });
 
   after(async () => {

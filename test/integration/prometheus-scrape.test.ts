@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { skipOrFail } from '../helpers/skip.ts';
+import { correlatedMetrics } from '../../analyzer/src/anomaly/ai.ts';
 import {
   cleanup,
   getJson,
@@ -111,6 +112,18 @@ describe('Prometheus scrapes the analyzer', {
     assert.equal(Number(errors.data.result[0]?.value[1]), 1_000);
     const critical = await query('crumbtrail_critical_events_total');
     assert.equal(Number(critical.data.result[0]?.value[1]), 0);
+
+    // The AI prompt's correlated-metrics queries (anomaly/ai.ts) against this real Prometheus: each must answer
+    // with points. A faked Prometheus once hid that one of them is always empty here (issue 14, finding 11).
+    await until('two scrapes (rate() needs two samples)', async () => {
+      const r = await query('count_over_time(up{job="crumbtrail-analyzer"}[5m])');
+      return Number(r.data.result[0]?.value[1] ?? 0) >= 3 ? true : undefined;
+    });
+    for (const m of await correlatedMetrics(`http://127.0.0.1:${promPort}`, Date.now()))
+      assert.ok(
+        m.points > 0 && m.error === undefined,
+        `prompt query "${m.name}" answered nothing: ${m.query} ${m.error ?? ''}`,
+      );
 
     svc.child.kill('SIGTERM');
     assert.equal(await svc.exited, 0, svc.stderr());

@@ -236,7 +236,9 @@ describe('tailer: files', () => {
       w.rotateRename(path.join(logs, 'app.log.1'), 2);
       w.write(3);
       await waitFor(() => col.lines.length >= 9, '9 lines');
-      await sleep(200); // let a few scans pass; nothing more may arrive
+      // Three more directory scans (each re-checks both files): had anything been re-read, it would be here.
+      const scans = tailer.stats().scans;
+      await waitFor(() => tailer.stats().scans >= scans + 3, 'three more scans');
       assert.equal(col.lines.length, 9);
       assert.deepEqual(diffLines(w.written, col.texts), { dupes: [], missing: [] });
       const paths = tailer

@@ -6,111 +6,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { ClassifiedEvent, Level, LogEvent, RawLine } from '../../analyzer/src/core/types.ts';
-import type { Stage } from '../../analyzer/src/pipeline/stage.ts';
-import { AnalyzerService } from '../../analyzer/src/service/app.ts';
-import { loadConfig } from '../../analyzer/src/service/config.ts';
-import type { StageFactories } from '../../analyzer/src/service/stages.ts';
+import type { ClassifiedEvent } from '../../analyzer/src/core/types.ts';
 import type { AckingSink } from '../../analyzer/src/sinks/sink.ts';
-import { TailerStandIn } from '../helpers/tailer-standin.ts';
+import { standInService } from '../helpers/service-standin.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ct-app-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** "LEVEL component message": a tiny parser; lines starting with a space are continuations. */
-const fakeStages: StageFactories = {
-  parse: () => ({
-    name: 'parse',
-    process(l: RawLine, emit: (e: LogEvent) => void) {
-      const text = l.bytes.toString();
-      if (text.startsWith('BOOM')) throw new Error('parser exploded');
-      const [level, component, ...rest] = text.split(' ');
-      emit({
-        source: l.source,
-        fileId: l.fileId,
-        offset: l.offset,
-        nextOffset: l.nextOffset,
-        lineNo: l.lineNo,
-        format: text.startsWith(' ') ? 'unparsed' : 'plain',
-        timestamp: Date.now(),
-        level: (level || 'UNKNOWN') as Level,
-        component: component ?? '',
-        message: rest.join(' '),
-        fields: {},
-      });
-    },
-  }),
-  multiline: (): Stage<LogEvent, LogEvent> => {
-    let held: LogEvent | null = null;
-    return {
-      name: 'multiline',
-      process(e, emit) {
-        if (e.format === 'unparsed' && held) {
-          held.nextOffset = e.nextOffset;
-          return;
-        }
-        if (held) emit(held);
-        held = e;
-      },
-      flush(emit) {
-        if (held) emit(held);
-        held = null;
-      },
-    };
-  },
-  classify: () => ({
-    name: 'classify',
-    process(e: LogEvent, emit: (c: ClassifiedEvent) => void) {
-      emit({
-        event: e,
-        breadcrumb: e.message.includes('<b>')
-          ? { event: e, category: 'trigger', symbol: '🔴', ruleId: 't', severity: 2 }
-          : null,
-      });
-    },
-  }),
-};
-
 const until = (cond: () => boolean, what: string, ms = 5000) => waitFor(cond, what, ms);
-
-function service(
+const service = (
   extra: string[] = [],
   sinks: AckingSink[] = [],
   timing = { idleFlushMs: 50, commitIntervalMs: 20 },
-) {
-  let tailer!: TailerStandIn;
-  const config = loadConfig({
-    argv: [
-      '--glob',
-      '/logs/*.log',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--idle-flush-ms',
-      String(timing.idleFlushMs),
-      '--commit-interval-ms',
-      String(timing.commitIntervalMs),
-      '--state-dir',
-      dir,
-      ...extra,
-    ],
-    env: {},
-    cwd: dir,
-  });
-  const svc = new AnalyzerService(config, {
-    createTailer: (_o, onLines) => {
-      tailer = new TailerStandIn(onLines);
-      return tailer;
-    },
-    stageFactories: fakeStages,
-    sinks: () => sinks,
-    incidents: () => ({ add: () => null }),
-    log: () => {},
-  });
-  return { svc, tailer: () => tailer };
-}
+) => standInService(dir, extra, sinks, {}, timing);
 
 describe('service wiring', () => {
   test('events are counted, held events flushed at idle, and the checkpoint reaches the end', async () => {
@@ -196,7 +105,10 @@ describe('service wiring', () => {
     try {
       await tailer().feed(['INFO api <b>1</b>', 'INFO api 2', 'INFO api 3']);
       await until(() => written.length === 1, 'breadcrumb in the sink');
-      await new Promise((r) => setTimeout(r, 150));
+      // Two full commit passes after the write: had the checkpoint been free to move, it would have.
+      const rounds = () => (svc.stats().pipeline as { commitRounds: number }).commitRounds;
+      const seen = rounds();
+      await until(() => rounds() >= seen + 2, 'two commit passes');
       assert.ok((tailer().commits.at(-1)?.[1] ?? 0) === 0, 'nothing committed before the sink acks');
       ack('f1', written[0]!.event.nextOffset);
       await until(() => tailer().commits.at(-1)?.[1] === tailer().file.size, 'checkpoint after the ack');

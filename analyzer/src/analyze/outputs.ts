@@ -3,6 +3,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Breadcrumb, ClassifiedEvent, ReportData } from '../core/types.ts';
+import { chromiumPath } from '../report/browser.ts';
 import { AnomalyCsvWriter, BreadcrumbCsvWriter, CriticalCsvWriter, isCriticalLevel } from '../report/csv.ts';
 import { renderHtmlReport } from '../report/html.ts';
 import { writePngFromSvg } from '../report/png.ts';
@@ -84,6 +85,11 @@ export class OutputWriter {
     if (opts.png) {
       const png = join(this.dir, 'critical-per-minute.png');
       if (await writePngFromSvg(svg, png)) files.png = png;
+      // Asked for and not written (the production image has no browser): say so rather than skip silently.
+      else
+        process.stderr.write(
+          `crumbtrail analyze: --png: ${png} not written: it needs Chromium (${chromiumPath() ?? 'not found at /usr/bin/chromium or $CRUMBTRAIL_CHROMIUM'}) and the playwright-core package; the same chart is in ${files.svg}\n`,
+        );
     }
     return files;
   }

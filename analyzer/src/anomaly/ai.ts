@@ -25,8 +25,10 @@ export const CORRELATED_QUERIES: Readonly<Record<string, string>> = {
   'error rate (lines/s)': 'sum(rate(crumbtrail_log_lines_total{level=~"ERROR|CRITICAL|FATAL"}[5m]))',
   'log lines/s': 'sum(rate(crumbtrail_log_lines_total[5m]))',
   'tail lag (bytes)': 'max(crumbtrail_tail_lag_bytes)',
+  // Both counters have no series until their first event (retries are labelled by reason), and an empty
+  // vector plus anything is empty: `or vector(0)` makes "no failures yet" a 0 instead of no answer.
   'ES failures (retries+dead letters)/s':
-    'sum(rate(crumbtrail_es_retries_total[5m])) + sum(rate(crumbtrail_es_dead_letter_total[5m]))',
+    '(sum(rate(crumbtrail_es_retries_total[5m])) or vector(0)) + (sum(rate(crumbtrail_es_dead_letter_total[5m])) or vector(0))',
 };
 
 export interface MetricSummary {

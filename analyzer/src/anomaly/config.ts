@@ -1,4 +1,5 @@
 // Typed configuration of the anomaly monitor, with defaults and an env reader that names the bad key.
+import { UsageError } from '../core/usage-error.ts';
 import type { Severity } from './types.ts';
 
 export interface ThresholdMapping {
@@ -112,7 +113,7 @@ export function defaultAnomalyConfig(overrides: Partial<AnomalyConfig> = {}): An
   };
 }
 
-export class AnomalyConfigError extends Error {}
+export class AnomalyConfigError extends UsageError {}
 
 function num(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
   const raw = env[key];

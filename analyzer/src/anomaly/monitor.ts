@@ -29,6 +29,9 @@ export interface AnomalyMonitorOptions {
   now?: () => number;
 }
 
+/** How far ahead of the wall clock the persisted data clock may be (clock skew between hosts). */
+const FUTURE_SLACK_MS = 5 * MINUTE_MS;
+
 /** Closed minutes between writes of changed baseline partials to SQLite. */
 const PERSIST_EVERY_MINUTES = 5;
 
@@ -70,7 +73,9 @@ export class AnomalyMonitor {
     this.analyst = new AnomalyAnalyst(this.config.ai, this.logger, this.now);
     this.store = new AnomalyStore(this.config.dbPath);
     const last = this.store.getMeta('data_now');
-    if (last !== undefined) this.dataNow = Number(last);
+    // A data clock persisted from a future-dated line (before the service bounded event time) would drive
+    // retention past every real day and wipe the history on the next recalculation: never trust it beyond now.
+    if (last !== undefined) this.dataNow = Math.min(Number(last), this.now() + FUTURE_SLACK_MS);
     const firstDay = this.dataNow === null ? 0 : dayIndex(this.dataNow) - this.config.windowDays + 1;
     for (const row of this.store.loadPartials(firstDay)) this.history.load(row);
     this.detector.replace(this.store.loadThresholds());

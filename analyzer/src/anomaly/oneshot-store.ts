@@ -1,11 +1,13 @@
 // `--anomaly-db PATH`: the learned thresholds of an existing anomaly store (the service's
 // <state-dir>/anomalies.sqlite), opened read-only so a one-shot run can never change the service's history.
 // Kept apart from oneshot.ts so the native SQLite module loads only when asked for.
+
 import Database from 'better-sqlite3';
+import { UsageError } from '../core/usage-error.ts';
 import type { SeriesBaseline } from './baseline.ts';
 import { AnomalyStore, SCHEMA_VERSION } from './store.ts';
 
-export class AnomalyDbError extends Error {}
+export class AnomalyDbError extends UsageError {}
 
 /** Series → learned baseline, read from the store's thresholds table. Throws AnomalyDbError with a fix. */
 export function loadStoredBaselines(path: string): Map<string, SeriesBaseline> {

@@ -78,9 +78,16 @@ function anomalyQuery(url: URL): AnomalyQuery {
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
+/** On-demand recalculations are costly (every series, one SQLite transaction): at most one per this interval. */
+export const RECALC_MIN_INTERVAL_MS = 60_000;
+
 export function anomalyRoutes(
   monitor: AnomalyMonitor,
+  opts: { recalcMinIntervalMs?: number; now?: () => number } = {},
 ): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
+  const minInterval = opts.recalcMinIntervalMs ?? RECALC_MIN_INTERVAL_MS;
+  const now = opts.now ?? Date.now;
+  let lastRecalcAt = Number.NEGATIVE_INFINITY;
   const routes: Record<string, Partial<Record<'GET' | 'POST', Handler>>> = {
     '/anomalies': {
       GET: (_req, res) => {
@@ -119,7 +126,20 @@ export function anomalyRoutes(
       GET: (_req, res) => send(res, 200, monitor.stats()),
     },
     '/api/monitor/recalculate': {
-      POST: (_req, res) => send(res, 200, monitor.recalculate()),
+      POST: (_req, res) => {
+        const wait = lastRecalcAt + minInterval - now();
+        if (wait > 0) {
+          const secs = String(Math.ceil(wait / 1000));
+          return send(
+            res,
+            429,
+            { error: `recalculated recently; try again in ${secs} s` },
+            { 'retry-after': secs },
+          );
+        }
+        lastRecalcAt = now();
+        send(res, 200, monitor.recalculate());
+      },
     },
     '/api/monitor/analyze': {
       POST: async (req, res) => {

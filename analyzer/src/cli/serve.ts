@@ -2,18 +2,16 @@
 // A bad config value prints one line naming the key and exits 2.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnomalyConfigError, anomalyConfigFromEnv, defaultAnomalyConfig } from '../anomaly/config.ts';
+import { anomalyConfigFromEnv, defaultAnomalyConfig } from '../anomaly/config.ts';
 import { AnomalyMonitor } from '../anomaly/monitor.ts';
 import { anomalyRoutes } from '../anomaly/routes.ts';
 import { AnalyzerMetrics } from '../metrics/analyzer-metrics.ts';
-import { RuleFileError } from '../rules/load.ts';
 import { AnalyzerService, type EventObserver } from '../service/app.ts';
-import { ConfigError, loadConfig, USAGE } from '../service/config.ts';
+import { loadConfig, USAGE } from '../service/config.ts';
 import type { MountedHandler } from '../service/http.ts';
-import { createStageFactories, StageSpecError } from '../service/stages.ts';
+import { createStageFactories } from '../service/stages.ts';
 import {
   createServiceSink,
-  EsConfigError,
   elasticsearchConfigFromEnv,
   lineLogger,
   secretScrubber,
@@ -21,6 +19,7 @@ import {
 import { createTailer } from '../source/tailer.ts';
 import { templateRoutes } from '../templates/routes.ts';
 import { TemplateStage } from '../templates/stage.ts';
+import { exitFor } from './usage-error.ts';
 
 const log = (line: string): void => {
   process.stderr.write(`crumbtrail: ${line}\n`);
@@ -106,16 +105,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (
-    err instanceof ConfigError ||
-    err instanceof EsConfigError ||
-    err instanceof AnomalyConfigError ||
-    err instanceof StageSpecError
-  ) {
-    fail(err.message, 2);
-  }
-  const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'EADDRINUSE') fail(`port in use: ${e.message} (choose another with --port)`, 2);
-  if (err instanceof RuleFileError) fail(`rules: ${err.message}`, 2);
-  fail(`cannot start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, 1);
+  const { message, code } = exitFor(err);
+  fail(message, code);
 });

@@ -148,7 +148,7 @@ export function createRedactStage(options: Record<string, unknown> = {}, registr
     if (typeof spec !== 'object' || spec === null || typeof spec.regex !== 'string') {
       throw new RedactionConfigError(`pipeline.redact.patterns[${i}]: needs { name, regex }`);
     }
-    return compilePattern(spec, `pipeline.redact.patterns[${i}]`);
+    return compilePattern(spec, `pipeline.redact.patterns[${i}]`, 'linear');
   });
   const all = [...(defaults ? DEFAULT_PATTERNS : []), ...compiled];
   return new RedactStage(registry ? { patterns: all, registry } : { patterns: all });

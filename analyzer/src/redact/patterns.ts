@@ -1,5 +1,7 @@
 // Redaction patterns: a cheap precheck (substring or tiny regex) guards every real regex, because this runs on
 // every line and almost no line holds a secret. A pattern may veto a match (the Luhn check on card numbers).
+import { UsageError } from '../core/usage-error.ts';
+import { compileUserPattern } from '../rules/user-pattern.ts';
 
 export interface RedactionPattern {
   /** Bounded label value for crumbtrail_redactions_total{pattern}. */
@@ -93,18 +95,29 @@ export interface PatternSpec {
   precheck?: string[];
 }
 
-export class RedactionConfigError extends Error {}
+export class RedactionConfigError extends UsageError {}
 
-export function compilePattern(spec: PatternSpec, where = 'redact.patterns'): RedactionPattern {
+/**
+ * Compile a pattern spec. The built-in patterns are vetted and use native RegExp; patterns from the config are
+ * user patterns and run in RE2 ('linear': linear time, no backreferences or lookaround).
+ */
+export function compilePattern(
+  spec: PatternSpec,
+  where = 'redact.patterns',
+  engine: 'native' | 'linear' = 'native',
+): RedactionPattern {
   if (!/^[a-z][a-z0-9_]{0,39}$/.test(spec.name ?? '')) {
     throw new RedactionConfigError(
       `${where}: pattern name "${spec.name}" must be lower-case letters, digits, _ (it becomes a metric label)`,
     );
   }
+  const make = engine === 'native' ? (src: string, f: string) => new RegExp(src, f) : compileUserPattern;
   let regex: RegExp;
+  let single: RegExp;
   try {
     const flags = spec.flags ?? 'i';
-    regex = new RegExp(spec.regex, flags.includes('g') ? flags : `${flags}g`);
+    regex = make(spec.regex, flags.includes('g') ? flags : `${flags}g`);
+    single = make(spec.regex, flags.replace('g', ''));
   } catch (err) {
     throw new RedactionConfigError(`${where}.${spec.name}.regex: ${(err as Error).message}`);
   }
@@ -114,6 +127,6 @@ export function compilePattern(spec: PatternSpec, where = 'redact.patterns'): Re
     name: spec.name,
     regex,
     precheck: needles.length === 0 ? () => true : (t) => needles.some((n) => t.toLowerCase().includes(n)),
-    replace: (m) => m.replace(new RegExp(regex.source, regex.flags.replace('g', '')), replacement),
+    replace: (m) => m.replace(single, replacement),
   };
 }

@@ -1,10 +1,13 @@
 // Load and validate a breadcrumb rule file (YAML or JSON — JSON is YAML). Every problem is reported with the
 // file, the line and what to change; nothing half-valid is ever used.
+
 import { existsSync, readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import { CATEGORIES, type Category, LEVELS, type Level } from '../core/types.ts';
+import { UsageError } from '../core/usage-error.ts';
 import { parseDuration } from '../util/duration.ts';
 import type { Comparison, FieldCondition, Rule, RuleSet } from './schema.ts';
+import { compileUserPattern } from './user-pattern.ts';
 
 /** The shipped defaults: analyzer/rules/default.yml, found from the sources (tsx) or from the build (dist/). */
 export const DEFAULT_RULES_PATH =
@@ -13,7 +16,7 @@ export const DEFAULT_RULES_PATH =
     .find((p) => existsSync(p)) ?? new URL('../../rules/default.yml', import.meta.url).pathname;
 
 /** A rule file that cannot be used: carries the file, line and reason. */
-export class RuleFileError extends Error {
+export class RuleFileError extends UsageError {
   constructor(
     readonly file: string,
     readonly line: number,
@@ -40,7 +43,13 @@ const RULE_KEYS = new Set([
 ]);
 const CONDITION = /^\s*([A-Za-z_@][\w.@-]*)\s*(<=|>=|==|!=|=~|<|>|exists)\s*(.*?)\s*$/;
 
-/** Load and validate a rule file. Throws RuleFileError. */
+/**
+ * How `message:` and `=~` patterns compile: 'linear' (RE2) for user files, 'native' only for the shipped
+ * defaults, which are vetted (test/unit/rules-patterns.test.ts) and keep the faster native RegExp.
+ */
+export type PatternEngine = 'native' | 'linear';
+
+/** Load and validate a rule file. Throws RuleFileError. Any file but the shipped defaults is a user file. */
 export function loadRules(path: string = DEFAULT_RULES_PATH): RuleSet {
   let text: string;
   try {
@@ -49,11 +58,11 @@ export function loadRules(path: string = DEFAULT_RULES_PATH): RuleSet {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new RuleFileError(path, 0, `cannot read the rule file (${code}); check the --rules path`);
   }
-  return parseRules(text, path);
+  return parseRules(text, path, path === DEFAULT_RULES_PATH ? 'native' : 'linear');
 }
 
-/** Validate rule text; `origin` names it in errors. */
-export function parseRules(text: string, origin: string): RuleSet {
+/** Validate rule text; `origin` names it in errors. Text from anywhere but the defaults is a user file. */
+export function parseRules(text: string, origin: string, engine: PatternEngine = 'linear'): RuleSet {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: { range?: [number, number, number] | null } | null | undefined): number =>
@@ -88,7 +97,7 @@ export function parseRules(text: string, origin: string): RuleSet {
   const seen = new Set<string>();
   const rules = list.items.map((item, i): Rule => {
     if (!isMap(item)) return fail(item as Node, `rule #${i + 1} must be a mapping`);
-    const rule = toRule(item, i, fail);
+    const rule = toRule(item, i, fail, engine);
     if (seen.has(rule.id)) fail(item.get('id', true) as Node, `duplicate rule id '${rule.id}'`);
     seen.add(rule.id);
     return rule;
@@ -99,7 +108,7 @@ export function parseRules(text: string, origin: string): RuleSet {
 
 type Fail = (node: Node | null | undefined, reason: string) => never;
 
-function toRule(m: YAMLMap, i: number, fail: Fail): Rule {
+function toRule(m: YAMLMap, i: number, fail: Fail, engine: PatternEngine): Rule {
   for (const pair of m.items) {
     const k = isScalar(pair.key) ? String(pair.key.value) : '';
     if (!RULE_KEYS.has(k))
@@ -141,18 +150,18 @@ function toRule(m: YAMLMap, i: number, fail: Fail): Rule {
   }
   const message = m.get('message');
   if (message !== undefined)
-    rule.message = compile(String(message), node('message'), `${where}: 'message'`, fail);
+    rule.message = compile(String(message), node('message'), `${where}: 'message'`, fail, engine);
   const after = m.get('after', true);
   if (after !== undefined) rule.after = toAfter(after as Node, where, fail);
   const example = m.get('example');
   if (example !== undefined) rule.examples = asList(example).map(String);
   const unless = m.get('unless');
-  if (unless !== undefined) rule.unless = compile(String(unless), node('unless'), `${where}: 'unless'`, fail);
+  if (unless !== undefined) rule.unless = compile(String(unless), node('unless'), `${where}: 'unless'`, fail, engine);
   const conds = m.get('where');
   if (conds !== undefined) {
     const condNode = m.get('where', true);
     const items = isSeq(condNode) ? condNode.items : [condNode];
-    rule.where = items.map((c) => toCondition(c as Node, where, fail));
+    rule.where = items.map((c) => toCondition(c as Node, where, fail, engine));
   }
   if (!rule.levels && !rule.minLevel && !rule.components && !rule.message && !rule.where)
     fail(m, `${where}: has no condition (give level, min_level, component, message or where)`);
@@ -190,17 +199,23 @@ function toLevel(v: unknown, node: Node | undefined, where: string, fail: Fail):
   return level;
 }
 
-function compile(src: string, node: Node | undefined, what: string, fail: Fail): RegExp {
+function compile(
+  src: string,
+  node: Node | undefined,
+  what: string,
+  fail: Fail,
+  engine: PatternEngine,
+): RegExp {
   // Allow a leading (?i) as many log tools write it; matching is case-insensitive anyway.
   const body = src.startsWith('(?i)') ? src.slice(4) : src;
   try {
-    return new RegExp(body, 'i');
+    return engine === 'native' ? new RegExp(body, 'i') : compileUserPattern(body, 'i');
   } catch (err) {
     return fail(node, `${what} is not a valid regular expression: ${(err as Error).message}`);
   }
 }
 
-function toCondition(n: Node, where: string, fail: Fail): FieldCondition {
+function toCondition(n: Node, where: string, fail: Fail, engine: PatternEngine): FieldCondition {
   const text = isScalar(n) ? String(n.value) : '';
   const m = CONDITION.exec(text);
   if (!m)
@@ -219,7 +234,7 @@ function toCondition(n: Node, where: string, fail: Fail): FieldCondition {
       field,
       op: 'matches',
       value: rawValue,
-      regex: compile(rawValue, n, `${where}: '${text}'`, fail),
+      regex: compile(rawValue, n, `${where}: '${text}'`, fail, engine),
     };
   const op = rawOp as Comparison;
   const quoted = /^(["'])(.*)\1$/.exec(rawValue);

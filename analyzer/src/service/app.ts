@@ -9,11 +9,15 @@ import { AnalyzerMetrics } from '../metrics/analyzer-metrics.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { Ring } from '../pipeline/ring.ts';
 import type { StageError } from '../pipeline/stage.ts';
+import { createRedactStage, type Redactor } from '../redact/index.ts';
 import type { AckingSink } from '../sinks/sink.ts';
 import type { FollowedFile, LinesHandler, Tailer, TailerOptions } from '../source/types.ts';
 import { IncidentBuilder, type TimelineOptions } from '../timeline/incidents.ts';
 import { AlertStore } from './alerts.ts';
+import { writeAuthorizer } from './auth.ts';
 import type { ServiceConfig } from './config.ts';
+import { eventTimeBound, type TimeBound } from './event-time.ts';
+import { ServiceHealth } from './health.ts';
 import { HttpService, type MountedHandler, type RouteTable } from './http.ts';
 import { JsonLinesWriter } from './output.ts';
 import { RecentHistory } from './recent.ts';
@@ -31,6 +35,8 @@ export interface IncidentSink {
 
 /** Something that sees every classified event but does not ack (the anomaly monitor). */
 export interface EventObserver {
+  /** Names it in /readyz, /stats and crumbtrail_observer_errors_total (default observer-N). */
+  readonly name?: string;
   write(item: ClassifiedEvent): void;
   /** End of input / shutdown: close open windows. */
   flush?(): void;
@@ -73,7 +79,11 @@ export class AnalyzerService {
   private readonly now: () => number;
   private tailer: Tailer | null = null;
   private sinks: AckingSink[] = [];
-  private readonly observers: EventObserver[];
+  private readonly observers: { name: string; o: EventObserver }[];
+  readonly health: ServiceHealth;
+  private readonly timeBound: TimeBound;
+  /** The configured redaction (defaults and pipeline.redact patterns), for what /errors shows. */
+  private readonly errorRedactor: Redactor;
   private output: JsonLinesWriter | null = null;
   private servers: HttpService[] = [];
   private timers: NodeJS.Timeout[] = [];
@@ -95,6 +105,8 @@ export class AnalyzerService {
   private linesRead = 0;
   private bytesRead = 0;
   private committing: Promise<void> | null = null;
+  /** Commit passes so far (tests wait for one to have run instead of sleeping). */
+  private commitRounds = 0;
 
   constructor(
     readonly config: ServiceConfig,
@@ -103,7 +115,9 @@ export class AnalyzerService {
     this.now = deps.now ?? Date.now;
     this.log = deps.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.startedAt = this.now();
-    this.observers = deps.observers ?? [];
+    this.observers = (deps.observers ?? []).map((o, i) => ({ name: o.name ?? `observer-${i + 1}`, o }));
+    this.errorRedactor = createRedactStage(config.pipeline.redact ?? {}).redactor;
+    this.timeBound = eventTimeBound(this.now, config.maxEventFutureMs, config.maxEventPastMs);
     this.metrics =
       deps.metrics ??
       new AnalyzerMetrics({ componentCap: config.componentLabelCap, fileCap: config.fileLabelCap });
@@ -115,6 +129,12 @@ export class AnalyzerService {
     this.incidentSink = deps.incidents
       ? deps.incidents(onSettled)
       : new IncidentBuilder(deps.timeline ?? {}, onSettled);
+    this.health = new ServiceHealth(this.now, {
+      tailerErrors: () => this.tailer?.stats().errors ?? 0,
+      tailerLastError: () => this.tailer?.stats().lastError ?? '',
+      ackRejected: () => this.ackTracker.rejected,
+    });
+    this.health.register(this.metrics.registry);
     this.metrics.setSources({
       stageStats: () => this.pipeline.stats(),
       files: () => this.tailer?.files() ?? [],
@@ -125,7 +145,19 @@ export class AnalyzerService {
   async start(): Promise<ServiceAddress> {
     const c = this.config;
     this.sinks = this.deps.sinks?.({ ackTracker: this.ackTracker, metrics: this.metrics }) ?? [];
-    if (c.output) this.output = new JsonLinesWriter(c.output);
+    if (c.output)
+      this.output = new JsonLinesWriter(c.output, {
+        events: {
+          paused: (reason) => {
+            this.health.pausedOutputs.set('events', reason);
+            this.log(`output paused: ${reason}`);
+          },
+          resumed: () => {
+            this.health.pausedOutputs.delete('events');
+            this.log(`output resumed: ${c.output}`);
+          },
+        },
+      });
 
     const api = apiRoutes(this.view());
     const dash = c.dashboard ? [dashboardRoutes()] : [];
@@ -133,16 +165,18 @@ export class AnalyzerService {
       this.log(`http: ${err instanceof Error ? err.message : String(err)}`);
     const extra = this.deps.routes ?? [];
     const mounted = this.deps.mounted ?? [];
+    const authorize = writeAuthorizer(c.apiToken, c.host);
     const main = new HttpService(
       [api, ...(c.dashboardPort === null ? dash : []), ...extra],
       mounted,
       onError,
+      authorize,
     );
     this.servers.push(main);
     const addr = await main.listen(c.port, c.host);
     let dashboardPort: number | null = null;
     if (c.dashboard && c.dashboardPort !== null) {
-      const second = new HttpService([api, ...dash, ...extra], mounted, onError);
+      const second = new HttpService([api, ...dash, ...extra], mounted, onError, authorize);
       this.servers.push(second);
       dashboardPort = (await second.listen(c.dashboardPort, c.host)).port;
     }
@@ -173,14 +207,19 @@ export class AnalyzerService {
       await new Promise((r) => setTimeout(r, 10));
     this.flushPipeline(true);
     this.incidentSink.finish?.();
-    for (const o of this.observers) o.flush?.();
+    for (const { name, o } of this.observers) this.guard(name, () => o.flush?.());
     await Promise.all(this.sinks.map((s) => s.flush(Math.max(0, deadline - this.now()))));
+    // The output's last lines must land before the final commit (its floor holds the checkpoint until then).
+    await this.output?.close(Math.max(this.now() + 100, deadline));
+    if (this.output?.unwrittenAtClose)
+      this.log(
+        `output: ${this.output.unwrittenAtClose} line(s) not written (${this.output.paused ?? 'shutdown'}); their checkpoint was held, they are read again on restart`,
+      );
     await this.committing;
     await this.commit(files);
     await this.tailer?.flushCheckpoints();
     await Promise.all(this.sinks.map((s) => s.close()));
-    for (const o of this.observers) o.close?.();
-    await this.output?.close();
+    for (const { name, o } of this.observers) this.guard(name, () => o.close?.());
     if (this.config.saveMetrics) await this.saveMetrics(this.config.saveMetrics);
     await Promise.all(this.servers.map((s) => s.close()));
   }
@@ -203,8 +242,11 @@ export class AnalyzerService {
     for (const s of this.sinks) {
       const ok = s.ready();
       checks[`sink:${s.name}`] = ok;
-      if (!ok) reasons.push(`sink ${s.name} not ready`);
+      if (!ok) reasons.push(`sink ${s.name} not ready${s.notReadyReason ? `: ${s.notReadyReason()}` : ''}`);
     }
+    const h = this.health.checks();
+    Object.assign(checks, h.checks);
+    reasons.push(...h.reasons);
     return { ready: reasons.length === 0, reasons, checks };
   }
 
@@ -222,7 +264,10 @@ export class AnalyzerService {
         inFlight: this.ackTracker.inFlight(),
         paused: this.paused,
         tracing: this.config.trace,
+        commitRounds: this.commitRounds,
       },
+      health: this.health.stats(),
+      tailer: this.tailer?.stats() ?? null,
       files: (this.tailer?.files() ?? []).map((f) => ({
         ...f,
         lagBytes: Math.max(0, f.size - f.readOffset),
@@ -255,8 +300,16 @@ export class AnalyzerService {
       stats: () => this.stats(),
       traces: (limit: number) => this.pipeline.traces(limit),
       tracing: this.config.trace,
+      // Parse and multiline errors carry the line as read, before the redact stage: redact it for /errors.
       errors: (limit: number) =>
-        [...this.pipeline.errors(), ...this.serviceErrors.recent()].sort((a, b) => a.at - b.at).slice(-limit),
+        [...this.pipeline.errors(), ...this.serviceErrors.recent()]
+          .sort((a, b) => a.at - b.at)
+          .slice(-limit)
+          .map((e) => ({
+            ...e,
+            line: this.errorRedactor.text(e.line),
+            message: this.errorRedactor.text(e.message),
+          })),
       history: this.history,
       alerts: this.alerts,
     };
@@ -269,8 +322,10 @@ export class AnalyzerService {
     try {
       const key = file.fileId;
       const first = lines[0]!;
-      if (!this.delivered.has(key) || first.offset < (this.delivered.get(key) ?? 0)) {
-        // New file, or the file was truncated and is read again from an earlier offset.
+      const seen = this.delivered.get(key);
+      if (seen === undefined || first.offset < seen) {
+        // New file, or the file was truncated and is read again from an earlier offset. Only then: resetting
+        // on any other batch would commit past events still in flight.
         this.ackTracker.reset(first.fileId ?? first.source, Math.max(0, first.offset));
         this.committedOffsets.set(key, file.committedOffset);
       }
@@ -281,11 +336,12 @@ export class AnalyzerService {
         this.linesRead += batch.length;
         const out = this.pipeline.run(batch);
         this.holding = true;
+        // Recorded before consume: even if a batch fails half-way, the next one must not look like a new file.
+        this.delivered.set(key, batch[batch.length - 1]!.nextOffset);
         this.consume(out);
         // Let scrapes and the dashboard in between batches.
         await yieldToLoop();
       }
-      this.delivered.set(key, lines[lines.length - 1]!.nextOffset);
       await this.output?.drain();
       this.applyBackpressure();
     } finally {
@@ -319,15 +375,20 @@ export class AnalyzerService {
     for (const ce of out) {
       const e = ce.event;
       const ackKey = e.fileId ?? e.source;
-      this.ackTracker.track(ackKey, e.nextOffset);
+      // false: a replay at or below the committed offset; it still ships (idempotent ids), nothing to hold.
+      const tracked = this.ackTracker.track(ackKey, e.nextOffset);
       this.metrics.observe(ce, now);
+      // Event time drives incident windows and anomaly series: a line dated far from the clock is shipped
+      // and counted but kept out of them (one line dated 2099 would otherwise silence the live monitor).
+      const timely = this.timeBound(e.timestamp);
+      if (timely !== 'ok') this.health.quarantined[timely]++;
       const b = ce.breadcrumb;
       if (b) {
         this.history.addBreadcrumb(b, now);
-        this.addToTimeline(b, now);
+        if (timely === 'ok') this.addToTimeline(b, now);
       }
       this.output?.write(ce);
-      for (const o of this.observers) o.write(ce);
+      if (timely === 'ok') for (const { name, o } of this.observers) this.guard(name, () => o.write(ce), ce);
       let taken = false;
       for (const s of sinks) {
         if (s.accepts(ce)) {
@@ -335,9 +396,29 @@ export class AnalyzerService {
           taken = true;
         }
       }
-      if (!taken) this.ackTracker.ack(ackKey, e.nextOffset);
+      if (!taken && tracked) this.ackTracker.ack(ackKey, e.nextOffset);
     }
     this.metrics.observeBatch(out.length, now);
+  }
+
+  /** An observer's exception is counted and recorded; the event goes on to the sinks and its checkpoint. */
+  private guard(name: string, fn: () => void, ce?: ClassifiedEvent): void {
+    try {
+      fn();
+    } catch (err) {
+      const first = !this.health.observerFailures.has(name);
+      this.health.observerFailed(name, err);
+      const message = err instanceof Error ? err.message : String(err);
+      if (first) this.log(`observer ${name} failed (events still ship; see /readyz): ${message}`);
+      this.serviceErrors.push({
+        stage: `observer:${name}`,
+        at: this.now(),
+        message,
+        source: ce?.event.source ?? '',
+        offset: ce?.event.offset ?? -1,
+        line: ce ? ce.event.message.slice(0, 2000) : '',
+      });
+    }
   }
 
   private addToTimeline(b: Breadcrumb, now: number): void {
@@ -386,6 +467,8 @@ export class AnalyzerService {
     if (this.stopping) return;
     if (this.busy === 0 && this.holding && this.now() - this.lastLinesAt >= this.config.idleFlushMs)
       this.flushPipeline();
+    // Events flushed at idle (held by multiline) reach the output here; onLines drains the rest.
+    void this.output?.drain();
     this.applyBackpressure();
     if (!this.committing) {
       this.committing = this.commit()
@@ -399,6 +482,7 @@ export class AnalyzerService {
   /** Persist what is safe: acked offsets; or, when nothing is in flight or held, everything delivered. */
   private async commit(files: readonly FollowedFile[] = this.tailer?.files() ?? []): Promise<void> {
     if (!this.tailer) return;
+    this.commitRounds++;
     const quiet = this.busy === 0 && !this.holding && this.ackTracker.inFlight() === 0;
     const writes: Promise<void>[] = [];
     for (const f of files) {
@@ -406,6 +490,9 @@ export class AnalyzerService {
       // Lines a stage dropped produce no event to ack; once everything is handled, the whole delivered
       // prefix is safe.
       if (quiet) target = Math.max(target, this.delivered.get(f.fileId) ?? 0);
+      // Lines buffered for a paused --output are not written yet: the checkpoint stays before them.
+      const floor = this.output?.floorOf(f.fileId);
+      if (floor !== undefined) target = Math.min(target, floor);
       const last = this.committedOffsets.get(f.fileId) ?? f.committedOffset;
       if (target > last) {
         this.committedOffsets.set(f.fileId, target);
@@ -425,5 +512,24 @@ export class AnalyzerService {
       }
     }
     await Promise.all(writes);
+    this.pruneGone();
+  }
+
+  /** Drop per-file bookkeeping for files the tailer no longer follows (rotated away) once nothing is pending. */
+  private pruneGone(): void {
+    if (!this.tailer || this.stopping) return;
+    const open = new Set(this.tailer.files().map((f) => f.fileId));
+    for (const key of this.delivered.keys()) {
+      if (open.has(key) || this.ackTracker.pendingOf(key) > 0) continue;
+      this.delivered.delete(key);
+      this.committedOffsets.delete(key);
+      this.persistedOffsets.delete(key);
+      this.ackTracker.forget(key);
+    }
+  }
+
+  /** Sizes of the per-file maps (a test checks they stay bounded as files rotate away). */
+  trackedFiles(): number {
+    return Math.max(this.delivered.size, this.committedOffsets.size, this.persistedOffsets.size);
   }
 }

@@ -1,15 +1,17 @@
 // One typed service config from file (YAML/JSON, --config) + env (CRUMBTRAIL_*) + flags, in that order of
 // precedence (flags win). Everything is validated at start; a bad value throws ConfigError naming the key and
 // where it came from, and the CLI prints that one line and exits 2.
+
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../core/usage-error.ts';
 import { SampleConfigError, samplingFromEnv } from '../sample/index.ts';
 import { type PipelineSpec, parsePipelineSpec } from './pipeline-spec.ts';
 
 export type ConfigSource = 'flag' | 'env' | 'file' | 'default';
 
-export class ConfigError extends Error {
+export class ConfigError extends UsageError {
   constructor(
     readonly key: string,
     readonly source: ConfigSource,
@@ -56,6 +58,16 @@ export interface ServiceConfig {
   shutdownTimeoutMs: number;
   /** Lines per pipeline batch; the service yields to the event loop between batches. */
   batchLines: number;
+  /** Events dated further ahead of the clock than this are shipped but kept out of time-driven state. */
+  maxEventFutureMs: number;
+  /** Events dated further behind the clock than this likewise (backfills older than this are not modelled). */
+  maxEventPastMs: number;
+  /**
+   * Bearer token for mutating and costly endpoints (POST /api/alerts, /api/monitor/*): read from
+   * CRUMBTRAIL_API_TOKEN_FILE (a secret file) or CRUMBTRAIL_API_TOKEN. null = those endpoints answer only on a
+   * loopback bind, and refuse when the service listens beyond loopback.
+   */
+  apiToken: string | null;
   /** Where the config file came from, if any. */
   configFile: string | null;
 }
@@ -106,6 +118,13 @@ const KEYS: readonly KeySpec[] = [
   },
   { key: 'batchLines', flag: 'batch-lines', env: 'CRUMBTRAIL_BATCH_LINES', kind: 'int' },
   { key: 'anomalies', flag: 'anomalies', env: 'CRUMBTRAIL_ANOMALIES', kind: 'bool' },
+  {
+    key: 'maxEventFutureMs',
+    flag: 'max-event-future-ms',
+    env: 'CRUMBTRAIL_MAX_EVENT_FUTURE_MS',
+    kind: 'int',
+  },
+  { key: 'maxEventPastMs', flag: 'max-event-past-ms', env: 'CRUMBTRAIL_MAX_EVENT_PAST_MS', kind: 'int' },
 ];
 
 /** Numeric bounds (inclusive). */
@@ -118,6 +137,8 @@ const RANGES: Partial<Record<string, [number, number]>> = {
   idleFlushMs: [10, 600_000],
   shutdownTimeoutMs: [0, 600_000],
   batchLines: [1, 1_000_000],
+  maxEventFutureMs: [0, 366 * 86_400_000],
+  maxEventPastMs: [0, 10 * 366 * 86_400_000],
 };
 
 export const USAGE = `Usage: npm start -- --glob '/var/log/app/*.log' [options]
@@ -136,7 +157,12 @@ export const USAGE = `Usage: npm start -- --glob '/var/log/app/*.log' [options]
   --ship all|breadcrumbs what goes to Elasticsearch (CRUMBTRAIL_ES_URL enables the sink)
   sampling (off by default): CRUMBTRAIL_SAMPLE_RATE=0.1 [CRUMBTRAIL_SAMPLE_KEEP_FROM=WARN] or pipeline.sample
                          in --config; breadcrumbs and WARN+ lines are always kept
-  --no-anomalies         do not run the anomaly monitor`;
+  --no-anomalies         do not run the anomaly monitor
+  --max-event-future-ms N, --max-event-past-ms N
+                         events dated beyond these bounds of the clock (default 5 min ahead, 30 days behind)
+                         are shipped but quarantined from anomaly series and incident windows
+  API token (CRUMBTRAIL_API_TOKEN_FILE or CRUMBTRAIL_API_TOKEN): required as "Authorization: Bearer T" by
+                         POST /api/alerts and /api/monitor/*; without one they answer only on a loopback bind`;
 
 type Raw = { value: unknown; source: ConfigSource };
 
@@ -241,6 +267,9 @@ export function loadConfig(input: LoadConfigInput): ServiceConfig {
     idleFlushMs: get('idleFlushMs', 100),
     shutdownTimeoutMs: get('shutdownTimeoutMs', 10_000),
     batchLines: get('batchLines', 2000),
+    maxEventFutureMs: get('maxEventFutureMs', 5 * 60_000),
+    maxEventPastMs: get('maxEventPastMs', 30 * 86_400_000),
+    apiToken: readApiToken(input.env, cwd),
     configFile: configFile ? resolve(cwd, configFile.path) : null,
   };
   if (cfg.globs.length === 0) {
@@ -269,6 +298,32 @@ export function loadConfig(input: LoadConfigInput): ServiceConfig {
       'empty bind address',
     );
   return cfg;
+}
+
+/** The API token from its secret file (preferred) or the environment; a present but unusable one is an error. */
+function readApiToken(env: Readonly<Record<string, string | undefined>>, cwd: string): string | null {
+  const file = env.CRUMBTRAIL_API_TOKEN_FILE?.trim();
+  let token: string | undefined;
+  let key = 'CRUMBTRAIL_API_TOKEN';
+  if (file) {
+    key = 'CRUMBTRAIL_API_TOKEN_FILE';
+    try {
+      token = readFileSync(resolve(cwd, file), 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(key, 'env', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+  } else token = env.CRUMBTRAIL_API_TOKEN?.trim();
+  if (token === undefined || token === '') {
+    if (file) throw new ConfigError(key, 'env', `${file} is empty: put the token in it`);
+    return null;
+  }
+  if (token.length < 16 || /\s/.test(token))
+    throw new ConfigError(
+      key,
+      'env',
+      'the token must be at least 16 characters without spaces (npm run secrets makes one)',
+    );
+  return token;
 }
 
 function nullablePath(p: string | null, cwd: string): string | null {

@@ -44,6 +44,8 @@ export class HttpService {
     tables: RouteTable[],
     private readonly mounted: MountedHandler[] = [],
     private readonly onError: (err: unknown) => void = () => {},
+    /** Checked before any route or mounted handler; a reply means refused (401/403). */
+    private readonly authorize: (req: IncomingMessage) => HttpReply | null = () => null,
   ) {
     for (const t of tables) for (const [k, h] of Object.entries(t)) this.routes.set(k, h);
     this.server = createServer((req, res) => {
@@ -80,6 +82,11 @@ export class HttpService {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    const refused = this.authorize(req);
+    if (refused) {
+      req.resume(); // drain the body so the connection can be reused
+      return send(res, refused);
+    }
     const handler =
       this.routes.get(`${method} ${url.pathname}`) ??
       this.routes.get(url.pathname) ??

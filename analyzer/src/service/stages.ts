@@ -7,8 +7,10 @@
 // before classify so that nothing downstream (rules, metrics, incidents, anomalies, --output, Elasticsearch)
 // ever sees a secret. Sampling runs after classify: it sees the breadcrumb, so it can keep every breadcrumb of
 // any level, plus every event at or above keepFrom (WARN), and thin out only the plain lines that matched no rule.
+
 import type { Registry } from 'prom-client';
 import type { ClassifiedEvent, LogEvent, RawLine } from '../core/types.ts';
+import { UsageError } from '../core/usage-error.ts';
 import { ReorderStage } from '../merge/reorder.ts';
 import { MultilineStage, ParseStage } from '../parse/index.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
@@ -51,7 +53,7 @@ export function createStageFactories(registry?: Registry): StageFactories {
 /** The real stages without a metrics registry (benchmarks, one-shot tools). */
 export const defaultStageFactories: StageFactories = createStageFactories();
 
-export class StageSpecError extends Error {}
+export class StageSpecError extends UsageError {}
 
 /** The stage names that will run for a spec (the default chain includes redact only when it exists). */
 export function resolveStageNames(spec: PipelineSpec, factories: StageFactories): StageName[] {

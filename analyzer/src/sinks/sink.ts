@@ -16,5 +16,7 @@ export interface AckingSink {
   close(): Promise<void>;
   /** Healthy enough for /readyz (e.g. last bulk succeeded or no data yet). */
   ready(): boolean;
+  /** Why ready() is false, for /readyz (e.g. 'Elasticsearch answered 401: check CRUMBTRAIL_ES_API_KEY'). */
+  notReadyReason?(): string;
   stats(): Record<string, number | string | boolean>;
 }

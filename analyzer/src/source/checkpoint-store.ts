@@ -1,8 +1,10 @@
 // Checkpoints: one JSON file `checkpoints.json` in the state dir, {version:1, files:{[fileId]: entry}}.
 // Writes are atomic (temp file, fsync, rename, fsync dir) and coalesced: many commits within `intervalMs`
 // share one write. A failed write leaves the store "unhealthy" (the tailer pauses reading) until a retry works.
+
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { UsageError } from '../core/usage-error.ts';
 import { isErrno } from './discovery.ts';
 
 export const CHECKPOINT_FILE = 'checkpoints.json';
@@ -35,8 +37,8 @@ const RESET_HINT = 'use --reset-checkpoints to start over';
 const STATE_DIR_HINT = 'fix --state-dir (it must be a writable directory)';
 
 /** The checkpoint file cannot be used. Stops start() unless resetCheckpoints is set. */
-export class CheckpointError extends Error {
-  override readonly name = 'CheckpointError';
+export class CheckpointError extends UsageError {
+  override name = 'CheckpointError';
   constructor(
     readonly file: string,
     readonly problem: string,

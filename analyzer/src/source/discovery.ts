@@ -1,8 +1,10 @@
 // Globs → (fixed directory, file-name matcher). Only the file-name part may hold wildcards: we watch one
 // directory per glob (fs.watch on a directory is cheap; recursive watching is not portable on Node 20).
+
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { UsageError } from '../core/usage-error.ts';
 
 export interface WatchedDir {
   dir: string;
@@ -12,8 +14,8 @@ export interface WatchedDir {
   matches(name: string): boolean;
 }
 
-export class GlobError extends Error {
-  override readonly name = 'GlobError';
+export class GlobError extends UsageError {
+  override name = 'GlobError';
 }
 
 /** Groups globs by directory. Throws GlobError for a wildcard in the directory part or an empty glob. */

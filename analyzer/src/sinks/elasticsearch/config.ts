@@ -1,6 +1,8 @@
 // Typed configuration of the Elasticsearch sink, from the environment. A bad value stops start-up with one
 // error naming the key (and never echoing a secret).
+
 import { readFileSync } from 'node:fs';
+import { UsageError } from '../../core/usage-error.ts';
 
 export type EsAuth = { apiKey: string } | { username: string; password: string };
 
@@ -61,7 +63,7 @@ export const ES_DEFAULTS = {
   probeIntervalMs: 5000,
 } as const;
 
-export class EsConfigError extends Error {
+export class EsConfigError extends UsageError {
   constructor(
     readonly key: string,
     problem: string,

@@ -131,7 +131,8 @@ class EsSink implements ElasticsearchSink {
   private counts = { written: 0, acked: 0, deadLettered: 0, retried: 0, batches: 0, failedRequests: 0 };
   private readonly resend: ResendWindow;
   private lastError = '';
-  private authWarned = false;
+  /** The cluster refused our credentials (401) or privileges (403): reachable, but nothing can be stored. */
+  private authFailure: { status: number; from: 'bulk' | 'probe' } | null = null;
 
   constructor(
     private readonly cfg: ElasticsearchSinkConfig,
@@ -203,7 +204,28 @@ class EsSink implements ElasticsearchSink {
   }
 
   ready(): boolean {
-    return this.up && !this.closed;
+    return this.up && !this.closed && this.authFailure === null;
+  }
+
+  notReadyReason(): string {
+    if (this.closed) return 'closed';
+    if (this.authFailure) return authReason(this.authFailure.status);
+    if (!this.up) return `unreachable${this.lastError ? ` (${this.lastError})` : ''}`;
+    return '';
+  }
+
+  /** 401/403 → not ready with the reason, one log line per episode; any success of the same kind clears it. */
+  private noteAuth(status: number | null, from: 'bulk' | 'probe'): void {
+    if (status === 401 || status === 403) {
+      if (this.authFailure === null) this.log.error(`${authReason(status)}; retrying`, { status });
+      this.authFailure = { status, from };
+      return;
+    }
+    // A probe that passes says nothing about bulk privileges: only a stored batch clears a bulk refusal.
+    if (this.authFailure && (from === 'bulk' || this.authFailure.from === 'probe')) {
+      this.authFailure = null;
+      this.log.info('elasticsearch accepts the credentials again', {});
+    }
   }
 
   async flush(timeoutMs: number): Promise<void> {
@@ -401,6 +423,7 @@ class EsSink implements ElasticsearchSink {
           { meta: true, signal: controller.signal, requestTimeout: this.cfg.requestTimeoutMs, maxRetries: 0 },
         );
         this.contact(true);
+        this.noteAuth(null, 'bulk');
         const parsed = readBulkResponse(res.body, batch);
         if (parsed === null) failure = 'bad_response';
         else ({ outcomes, errors: itemErrors } = parsed);
@@ -507,15 +530,7 @@ class EsSink implements ElasticsearchSink {
         return 'http_5xx';
       }
       this.contact(true);
-      if ((status === 401 || status === 403) && !this.authWarned) {
-        this.authWarned = true;
-        this.log.error(
-          'elasticsearch refused the credentials; retrying. Check CRUMBTRAIL_ES_API_KEY or USERNAME/PASSWORD',
-          {
-            status,
-          },
-        );
-      }
+      this.noteAuth(status, 'bulk');
       // A whole-request 400/413 means one document (or the request size) is the problem: split to find it.
       if ((status === 400 || status === 413) && batch.length > 1) for (const it of batch) it.solo = true;
       return 'http_other';
@@ -634,6 +649,7 @@ class EsSink implements ElasticsearchSink {
       );
       if (this.closed) return;
       this.contact(true);
+      this.noteAuth(null, 'probe');
       // Back after an outage: do not sit out the rest of a long backoff.
       if (this.lastFailure === 'connection' || this.lastFailure === 'timeout') {
         this.pauseUntil = 0;
@@ -645,14 +661,20 @@ class EsSink implements ElasticsearchSink {
         0,
         500,
       );
-      this.contact(
-        err instanceof errors.ResponseError && err.statusCode !== undefined && err.statusCode < 500,
-      );
+      const status = err instanceof errors.ResponseError ? (err.statusCode ?? null) : null;
+      this.contact(status !== null && status < 500);
+      if (status !== null && status < 500) this.noteAuth(status, 'probe');
     } finally {
       this.controllers.delete(controller);
       this.probing = false;
     }
   }
+}
+
+function authReason(status: number): string {
+  return status === 401
+    ? 'elasticsearch answered 401 (authentication failed): check CRUMBTRAIL_ES_API_KEY or CRUMBTRAIL_ES_USERNAME/CRUMBTRAIL_ES_PASSWORD'
+    : 'elasticsearch answered 403 (not authorized): the writer role needs create_doc and auto_configure on the data stream';
 }
 
 /** Check the response shape and sort every item; null when it cannot be trusted (then the batch is re-sent). */
