@@ -78,6 +78,7 @@ export function standInService(
   sinks: AckingSink[] = [],
   deps: Partial<ServiceDeps> = {},
   env: Record<string, string> = {},
+  timing = { idleFlushMs: 50, commitIntervalMs: 20 },
 ) {
   let tailer!: TailerStandIn;
   const config = loadConfig({
@@ -89,9 +90,9 @@ export function standInService(
       '--host',
       '127.0.0.1',
       '--idle-flush-ms',
-      '50',
+      String(timing.idleFlushMs),
       '--commit-interval-ms',
-      '20',
+      String(timing.commitIntervalMs),
       '--state-dir',
       dir,
       ...extra,

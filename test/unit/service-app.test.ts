@@ -19,7 +19,7 @@ const service = (
   extra: string[] = [],
   sinks: AckingSink[] = [],
   timing = { idleFlushMs: 50, commitIntervalMs: 20 },
-) => standInService(dir, extra, sinks, {}, timing);
+) => standInService(dir, extra, sinks, {}, {}, timing);
 
 describe('service wiring', () => {
   test('events are counted, held events flushed at idle, and the checkpoint reaches the end', async () => {
