@@ -223,7 +223,10 @@ describe('Elasticsearch shipping fault matrix (service process)', { skip, concur
       await sleep(3000);
       assert.equal(await stopAnalyzer(r2, 'SIGTERM'), 0);
       assert.ok(es.counts.item429 > 0, 'per-item 429s happened');
-      assert.ok(es.counts.search > 0 || es.counts.conflicts > 0, 're-read lines were found stored (check or 409)');
+      assert.ok(
+        es.counts.search > 0 || es.counts.conflicts > 0,
+        're-read lines were found stored (check or 409)',
+      );
       const dlq = readFileSync(join(state, 'es-dead-letter.ndjson'), 'utf8');
       for (const s of rejected) assert.match(dlq, new RegExp(`seq=${s} `), `seq ${s} dead-lettered`);
       assertOracle('item-faults', es, w, Math.max(r.maxRssMb, r2.maxRssMb), rejected);
