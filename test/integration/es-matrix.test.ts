@@ -217,12 +217,16 @@ describe('Elasticsearch shipping fault matrix (service process)', { skip, concur
       w.write(3000);
       for (const l of w.lines) if (l.classified && l.seq % 51 === 0) rejected.add(l.seq);
       await waitIndexed(es, w, rejected, 60_000);
-      // Kill and restart: the re-read lines come back as 409s.
+      // Kill and restart: the re-read lines are found stored by the sink's resend check (or answered 409).
       await stopAnalyzer(r, 'SIGKILL');
       const r2 = await startAnalyzer(state, logs, es.url, { CRUMBTRAIL_RESET_CHECKPOINTS: 'true' });
       await sleep(3000);
       assert.equal(await stopAnalyzer(r2, 'SIGTERM'), 0);
-      assert.ok(es.counts.conflicts > 0 && es.counts.item429 > 0, '409s and per-item 429s happened');
+      assert.ok(es.counts.item429 > 0, 'per-item 429s happened');
+      assert.ok(
+        es.counts.search > 0 || es.counts.conflicts > 0,
+        're-read lines were found stored (check or 409)',
+      );
       const dlq = readFileSync(join(state, 'es-dead-letter.ndjson'), 'utf8');
       for (const s of rejected) assert.match(dlq, new RegExp(`seq=${s} `), `seq ${s} dead-lettered`);
       assertOracle('item-faults', es, w, Math.max(r.maxRssMb, r2.maxRssMb), rejected);
