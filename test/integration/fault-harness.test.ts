@@ -245,7 +245,7 @@ async function runScenario(s: Scenario): Promise<void> {
         return ctx.w.written.every((l) => stored.has(l.id) || dead.has(l.id) || dropped.ids.has(l.id));
       },
       `${s.name}: every line accounted for`,
-      120_000,
+      60_000,
       200,
     ).catch(() => undefined); // the oracle below reports what is missing
     await s.check?.(ctx);
