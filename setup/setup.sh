@@ -107,10 +107,12 @@ put "role crumbtrail_filebeat_writer" PUT /_security/role/crumbtrail_filebeat_wr
 }'
 
 # Analyzer: append breadcrumbs and anomalies, nothing else.
+# The analyzer also reads its own streams: after a restart it looks re-sent ids up first (no duplicate across a
+# rollover). Without `read` that check turns itself off and shipping falls back to plain at-least-once.
 put "role crumbtrail_analyzer_writer" PUT /_security/role/crumbtrail_analyzer_writer '{
   "cluster": ["monitor"],
   "indices": [
-    { "names": ["logs-crumbtrail.breadcrumbs-*", "logs-crumbtrail.anomalies-*"], "privileges": ["create_doc", "auto_configure"] }
+    { "names": ["logs-crumbtrail.breadcrumbs-*", "logs-crumbtrail.anomalies-*"], "privileges": ["create_doc", "auto_configure", "read"] }
   ]
 }'
 

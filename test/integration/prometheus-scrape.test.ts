@@ -6,8 +6,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { skipOrFail } from '../helpers/skip.ts';
 import { correlatedMetrics } from '../../analyzer/src/anomaly/ai.ts';
+import { skipOrFail } from '../helpers/skip.ts';
 import {
   cleanup,
   getJson,

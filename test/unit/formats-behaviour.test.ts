@@ -301,6 +301,9 @@ describe('events export', () => {
     assert.equal(docs[0]['http.response.status_code'], 503);
     assert.equal(docs[0]['crumbtrail.level'], 'ERROR');
     assert.equal(docs[1]['@timestamp'], '2024-03-12T15:04:00.123Z');
+    // Template mining runs before the export: every document carries its template and stable id.
+    assert.equal(docs[1]['crumbtrail.template'], 'ns epoch');
+    assert.match(String(docs[0]['crumbtrail.template_id']), /\S/);
     const list = await runCli(CLI, ['--list-formats']);
     assert.equal(list.code, 0);
     for (const f of catalog.formats) assert.match(list.stdout, new RegExp(`^${f.name} `, 'm'));

@@ -25,6 +25,10 @@ export function eventDocument(e: LogEvent): Record<string, FieldValue | Record<s
     doc['error.stack_trace'] =
       typeof doc['error.stack_trace'] === 'string' ? `${doc['error.stack_trace']}\n${rest}` : rest;
   }
+  if (e.templateId !== undefined) {
+    doc['crumbtrail.template'] = e.template ?? null;
+    doc['crumbtrail.template_id'] = e.templateId;
+  }
   if (e.timestamp === null && e.timestampReason !== undefined)
     doc['crumbtrail.timestamp_reason'] = e.timestampReason;
   if (e.format === 'unparsed') doc['crumbtrail.unparsed_reason'] = e.unparsedReason ?? 'unknown';

@@ -156,7 +156,8 @@ function toRule(m: YAMLMap, i: number, fail: Fail, engine: PatternEngine): Rule 
   const example = m.get('example');
   if (example !== undefined) rule.examples = asList(example).map(String);
   const unless = m.get('unless');
-  if (unless !== undefined) rule.unless = compile(String(unless), node('unless'), `${where}: 'unless'`, fail, engine);
+  if (unless !== undefined)
+    rule.unless = compile(String(unless), node('unless'), `${where}: 'unless'`, fail, engine);
   const conds = m.get('where');
   if (conds !== undefined) {
     const condNode = m.get('where', true);
