@@ -157,7 +157,8 @@ describe('setup/setup.sh', () => {
     assert.deepEqual(an.indices[0]?.names, ['logs-crumbtrail.breadcrumbs-*', 'logs-crumbtrail.anomalies-*']);
     // The analyzer reads its own streams too (the resend check across a rollover); Filebeat only writes.
     for (const i of fb.indices) assert.deepEqual([...i.privileges].sort(), ['auto_configure', 'create_doc']);
-    for (const i of an.indices) assert.deepEqual([...i.privileges].sort(), ['auto_configure', 'create_doc', 'read']);
+    for (const i of an.indices)
+      assert.deepEqual([...i.privileges].sort(), ['auto_configure', 'create_doc', 'read']);
     for (const role of [fb, an]) {
       assert.ok(
         !role.cluster.some((c) => c === 'all' || c.startsWith('manage')),
