@@ -33,7 +33,9 @@ test('1,000,000 lines: peak RSS under 200 MB, every line accounted for', { timeo
     1_000_000,
     'every line is an event or folded into one',
   );
-  assert.equal(res.incidents.length, 20);
+  // The same CRITICAL recurs every 1,000 s (50,000 lines × 20 ms): a crash loop, so each recurrence joins the
+  // open incident, which is force-closed at its 2 h age limit — 5.6 h of log give 3 incidents.
+  assert.equal(res.incidents.length, 3);
   const csvRows =
     readFileSync(join(dir, 'out', 'critical.csv'), 'utf8')
       .trimEnd()

@@ -25,7 +25,7 @@ import { after, describe, test } from 'node:test';
 import { checkpoints, SERVE, startAnalyzer, stopAnalyzer, Writer } from '../helpers/analyzer-process.ts';
 import { ElasticsearchStandIn } from '../helpers/es-standin.ts';
 import { skipOrFail } from '../helpers/skip.ts';
-import { sleep } from '../helpers/wait.ts';
+import { sleep, waitFor } from '../helpers/wait.ts';
 
 const DS = 'logs-crumbtrail.breadcrumbs-default';
 const KILLS = process.env.SOAK ? 100 : 20;
@@ -321,11 +321,28 @@ describe('Elasticsearch shipping fault matrix (service process)', { skip, concur
       rmSync(cpFile, { force: true });
       mkdirSync(join(cpFile, 'blocked'), { recursive: true });
       w.write(300);
-      await sleep(1500);
+      // Lines read before the first failed commit still ship: wait until shipping has stopped (the count holds
+      // for a second) and readiness reports the failure, rather than for a fixed time.
+      const readyz = () => fetch(`http://127.0.0.1:${r.port}/readyz`).then((x) => x.status);
+      let seen = -1;
+      let stableSince = Date.now();
+      await waitFor(
+        async () => {
+          const n = indexedSeqs(es).size;
+          if (n !== seen) {
+            seen = n;
+            stableSince = Date.now();
+          }
+          return Date.now() - stableSince >= 1000 && (await readyz()) !== 200;
+        },
+        'shipping paused and /readyz failing after the checkpoint became unwritable',
+        30_000,
+        100,
+      );
       const during = indexedSeqs(es).size;
       w.write(3000);
-      await sleep(1500);
-      const ready = await fetch(`http://127.0.0.1:${r.port}/readyz`).then((x) => x.status);
+      await sleep(1500); // a window in which nothing may ship
+      const ready = await readyz();
       const later = indexedSeqs(es).size;
       const classifiedNow = w.lines.filter((l) => l.classified).length;
       assert.notEqual(ready, 200, '/readyz fails while checkpoints cannot be written');
