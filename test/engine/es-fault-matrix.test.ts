@@ -177,6 +177,14 @@ describe('fault matrix against a real Elasticsearch (service process)', { skip, 
     w.write(300);
     for (let k = 0; k < KILLS; k++) {
       const r = await startAnalyzer(state, logs, node.url, env(ds));
+      // The first life ships something before it dies, so the stream exists and can be rolled over.
+      if (k === 0)
+        await waitFor(
+          async () => (await indexedSeqs(ds).catch(() => new Map())).size > 0,
+          'the first documents indexed (the data stream exists)',
+          60_000,
+          100,
+        );
       const until = Date.now() + 300 + rand() * 900;
       while (Date.now() < until) {
         w.write(20 + Math.floor(rand() * 60));
