@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from '@elastic/elasticsearch';
 import {
   checkpoints,
+  killAllAnalyzers,
   type Running,
   SERVE,
   startAnalyzer as startService,
@@ -24,6 +25,9 @@ import {
 import { EsNode, engineOrSkip } from '../helpers/es-node.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
 import { census, installTemplates } from './distribution.ts';
+
+// A failed assertion must not leave an analyzer running: it would keep this file's process (and the run) alive.
+after(killAllAnalyzers);
 
 const KILLS = process.env.SOAK ? 50 : 10;
 const DOWN_MS = 60_000;

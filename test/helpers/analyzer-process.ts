@@ -100,13 +100,23 @@ export interface Running {
   rssTimer: NodeJS.Timeout;
 }
 
+/** Analyzers started and not yet exited: a failed assertion must not leave one running (it would keep the test
+ * file's process alive, and the whole run with it). */
+const live = new Set<ChildProcess>();
+
+/** SIGKILLs every analyzer still running; test files call it from `after()`. */
+export function killAllAnalyzers(): void {
+  for (const p of live) p.kill('SIGKILL');
+  live.clear();
+}
+
 export async function startAnalyzer(
   stateDir: string,
   logDir: string,
   esUrl: string,
   extraEnv: Record<string, string> = {},
 ): Promise<Running> {
-  const proc = spawn(
+  const proc: ChildProcess = spawn(
     process.execPath,
     [
       '--import',
@@ -139,6 +149,8 @@ export async function startAnalyzer(
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
+  live.add(proc);
+  proc.once('exit', () => live.delete(proc));
   const stderr: string[] = [];
   let port = 0;
   proc.stderr!.setEncoding('utf8');

@@ -22,10 +22,20 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { checkpoints, SERVE, startAnalyzer, stopAnalyzer, Writer } from '../helpers/analyzer-process.ts';
+import {
+  checkpoints,
+  killAllAnalyzers,
+  SERVE,
+  startAnalyzer,
+  stopAnalyzer,
+  Writer,
+} from '../helpers/analyzer-process.ts';
 import { ElasticsearchStandIn } from '../helpers/es-standin.ts';
 import { skipOrFail } from '../helpers/skip.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
+
+// A failed assertion must not leave an analyzer running: it would keep this file's process (and the run) alive.
+after(killAllAnalyzers);
 
 const DS = 'logs-crumbtrail.breadcrumbs-default';
 const KILLS = process.env.SOAK ? 100 : 20;
