@@ -177,6 +177,8 @@ export async function startAnalyzer(
       // exited
     }
   }, 100);
+  // The sampler ends with the process, however it ends (a failed test may never call stopAnalyzer).
+  proc.once('exit', () => clearInterval(run.rssTimer));
   const deadline = Date.now() + 120_000;
   while (port === 0 && Date.now() < deadline && proc.exitCode === null) await sleep(25);
   if (port === 0) {
